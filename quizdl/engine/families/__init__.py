@@ -1,0 +1,1 @@
+"""Generator families, one module per family group; each module defines FAMILIES."""

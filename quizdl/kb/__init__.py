@@ -1,0 +1,1 @@
+"""The knowledge base: YAML content, its schema, the loader and the markdown importer."""
