@@ -18,7 +18,7 @@ def num(x: float, sig: int = 4) -> str:
     if 1e-4 <= abs(x) < 1e9:
         text = f"{x:.{sig}g}"
         if "e" in text:  # .g switches to exponent for large values
-            text = f"{x:.{max(sig - 1 - int(math.floor(math.log10(abs(x)))), 0)}f}"
+            text = f"{x:.{max(sig - 1 - math.floor(math.log10(abs(x))), 0)}f}"
         return text
     mantissa, exponent = f"{x:.{sig - 1}e}".split("e")
     mantissa = mantissa.rstrip("0").rstrip(".")

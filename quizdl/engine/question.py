@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -83,17 +84,17 @@ class Draw:
         self._specs = specs
         self._ranges = ranges or {}
 
-    def _bounds(self, name: str) -> tuple[float, float]:
+    def _bounds(self, name: str) -> tuple[builtins.float, builtins.float]:
         if name in self._ranges:
             return self._ranges[name]
         spec = self._specs[name]
         return spec.low, spec.high
 
-    def int(self, name: str) -> int:
+    def int(self, name: str) -> builtins.int:
         low, high = self._bounds(name)
         return int(self.rng.integers(math.ceil(low), math.floor(high), endpoint=True))
 
-    def float(self, name: str, decimals: int = 2) -> float:
+    def float(self, name: str, decimals: builtins.int = 2) -> builtins.float:
         """A value rounded to `decimals` so that prompts show exactly what is computed."""
         low, high = self._bounds(name)
         return round(float(self.rng.uniform(low, high)), decimals)
@@ -101,10 +102,16 @@ class Draw:
     def pick(self, options: Sequence[Any]) -> Any:
         return options[int(self.rng.integers(len(options)))]
 
-    def ints(self, low: int, high: int, size: int) -> list[int]:
+    def ints(self, low: builtins.int, high: builtins.int, size: builtins.int) -> list[builtins.int]:
         return [int(v) for v in self.rng.integers(low, high, size=size, endpoint=True)]
 
-    def floats(self, low: float, high: float, size: int, decimals: int = 2) -> list[float]:
+    def floats(
+        self,
+        low: builtins.float,
+        high: builtins.float,
+        size: builtins.int,
+        decimals: builtins.int = 2,
+    ) -> list[builtins.float]:
         return [round(float(v), decimals) for v in self.rng.uniform(low, high, size=size)]
 
 
@@ -156,5 +163,6 @@ def _close(a: AnswerValue, b: AnswerValue, rel_tol: float, abs_tol: float) -> bo
         return False
     # Three times the tolerance: a mistake must be clearly outside the accepted band.
     return all(
-        math.isclose(x, y, rel_tol=3 * rel_tol, abs_tol=3 * abs_tol) for x, y in zip(va, vb)
+        math.isclose(x, y, rel_tol=3 * rel_tol, abs_tol=3 * abs_tol)
+        for x, y in zip(va, vb, strict=True)
     )

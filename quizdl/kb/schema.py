@@ -10,7 +10,7 @@ import json
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from quizdl.kb.text import LANGS, LocalText, Text
 
@@ -34,6 +34,7 @@ class Source(Model):
 
     note: Annotated[str, Field(min_length=1)]
     section: Annotated[str, Field(min_length=1)]
+    subsection: str | None = None
 
 
 class Reference(Model):
@@ -50,6 +51,9 @@ class CardBase(Model):
     tags: list[Tag] = []
     source: Source
     explain: LocalText | None = None
+    origin: str | None = None
+    """Set by the importer: the note material a card was made from (for example the bold
+    term), so that a re-import finds it again; hand-written cards have none."""
 
 
 class BasicCard(CardBase):
@@ -66,9 +70,10 @@ class ClozeCard(CardBase):
     kind: Literal["cloze"]
     text: LocalText
 
-    @model_validator(mode="after")
-    def _deletions(self) -> ClozeCard:
-        numbers = {lang: {m.group(1) for m in CLOZE.finditer(self.text.get(lang))} for lang in LANGS}
+    @field_validator("text")
+    @classmethod
+    def _deletions(cls, text: Text) -> Text:
+        numbers = {lang: {m.group(1) for m in CLOZE.finditer(text.get(lang))} for lang in LANGS}
         for lang in LANGS:
             if not numbers[lang]:
                 raise ValueError(
@@ -80,7 +85,7 @@ class ClozeCard(CardBase):
                 f"en has c{', c'.join(sorted(numbers['en']))}, "
                 f"zh has c{', c'.join(sorted(numbers['zh']))}"
             )
-        return self
+        return text
 
 
 class ChoiceCard(CardBase):
@@ -100,19 +105,29 @@ class ChoiceCard(CardBase):
     def multiple(self) -> bool:
         return isinstance(self.answer, list)
 
-    @model_validator(mode="after")
-    def _answer_in_options(self) -> ChoiceCard:
-        if len(self.options) < 2:
-            raise ValueError(f"a choice card needs at least 2 options, found {len(self.options)}")
-        keys = ", ".join(self.options)
-        if not self.answers:
+    @field_validator("options")
+    @classmethod
+    def _enough_options(cls, options: dict[str, Text]) -> dict[str, Text]:
+        if len(options) < 2:
+            raise ValueError(f"a choice card needs at least 2 options, found {len(options)}")
+        return options
+
+    @field_validator("answer")
+    @classmethod
+    def _answer_in_options(cls, answer: str | list[str], info: ValidationInfo) -> str | list[str]:
+        options = info.data.get("options")
+        if options is None:  # the options themselves are wrong; reported there
+            return answer
+        answers = [answer] if isinstance(answer, str) else answer
+        if not answers:
             raise ValueError("answer is an empty list; name at least one option")
-        for key in self.answers:
-            if key not in self.options:
+        keys = ", ".join(options)
+        for key in answers:
+            if key not in options:
                 raise ValueError(f"answer {key!r} is not among the options ({keys})")
-        if len(set(self.answers)) != len(self.answers):
+        if len(set(answers)) != len(answers):
             raise ValueError("answer names the same option twice")
-        return self
+        return answer
 
 
 class TypedCard(CardBase):
@@ -155,9 +170,12 @@ CARD_KINDS: tuple[str, ...] = ("basic", "cloze", "choice", "typed", "ordering", 
 class TopicMeta(Model):
     id: TopicId
     title: LocalText
+    source: Source
     order: int = 0
     summary: LocalText | None = None
     references: list[Reference] = []
+    excerpts: list[str] = []
+    """Note text the importer kept that is not (yet) a card; never shown as a card."""
 
 
 class TopicFile(Model):

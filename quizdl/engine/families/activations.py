@@ -26,7 +26,11 @@ def _cdf(x: float) -> float:
 ACTIVATIONS: dict[str, tuple[Callable[[float], float], Callable[[float], float], str]] = {
     "sigmoid": (sigmoid, lambda x: sigmoid(x) * (1 - sigmoid(x)), "σ′(x) = σ(x)(1 − σ(x))"),
     "tanh": (math.tanh, lambda x: 1 - math.tanh(x) ** 2, "tanh′(x) = 1 − tanh²(x)"),
-    "ReLU": (lambda x: max(x, 0.0), lambda x: 1.0 if x > 0 else 0.0, "ReLU′(x) = 1 if x > 0, 0 if x < 0"),
+    "ReLU": (
+        lambda x: max(x, 0.0),
+        lambda x: 1.0 if x > 0 else 0.0,
+        "ReLU′(x) = 1 if x > 0, 0 if x < 0",
+    ),
     "leaky ReLU (α=0.01)": (
         lambda x: x if x > 0 else 0.01 * x,
         lambda x: 1.0 if x > 0 else 0.01,
