@@ -8,9 +8,10 @@ the space just inside ``\langle``/``\rangle``, ``\left``/``\right`` and similar 
 
 The supported subset:
 
-- Greek letters ``\alpha`` .. ``\omega`` (with ``\epsilon`` ϵ, ``\varepsilon`` ε,
-  ``\phi`` ϕ, ``\varphi`` φ, ``\vartheta``, ``\varrho``, ``\varsigma``, ``\varpi``) and the
-  capitals ``\Gamma \Delta \Theta \Lambda \Xi \Pi \Sigma \Upsilon \Phi \Psi \Omega``.
+- Greek letters ``\alpha \beta \gamma \delta \epsilon`` ϵ ``\varepsilon`` ε ``\zeta \eta
+  \theta \vartheta \iota \kappa \lambda \mu \nu \xi \pi \varpi \rho \varrho \sigma
+  \varsigma \tau \upsilon \phi`` ϕ ``\varphi`` φ ``\chi \psi \omega`` and the capitals
+  ``\Gamma \Delta \Theta \Lambda \Xi \Pi \Sigma \Upsilon \Phi \Psi \Omega``.
 - Scripts ``x^2``, ``x^{n+1}``, ``x_i``, ``x_{t-1}``: Unicode super/subscripts when every
   character has one (spaces are then dropped), otherwise ``x^(...)`` / ``x_(...)``
   (``x^q`` for a single character). ``x^*`` gives x*, ``W^\top`` gives Wᵀ.
@@ -38,8 +39,9 @@ The supported subset:
 - Accents (combining characters): ``\hat \widehat \tilde \widetilde \bar \overline \dot
   \ddot \vec``.
 - Delimiters: ``\{ \}``, ``\|`` ``\Vert \lVert \rVert`` ‖, ``\vert \lvert \rvert`` |,
-  ``\langle \rangle`` ⟨⟩, ``\lfloor \rfloor \lceil \rceil``; ``\left``, ``\right`` and
-  ``\big``-style sizes are dropped, as are ``\limits \nolimits \displaystyle \textstyle``.
+  ``\langle \rangle`` ⟨⟩, ``\lfloor \rfloor \lceil \rceil``; ``\left``, ``\right`` and the
+  sizes ``\big \Big \bigg \Bigg \bigl \bigr \Bigl \Bigr \biggl \biggr \Biggl \Biggr`` are
+  dropped, as are ``\limits \nolimits \displaystyle \textstyle \scriptstyle``.
 - Spacing: ``\quad`` (two spaces), ``\qquad`` (four), ``\, \; \: \>`` and ``\ `` (a space),
   ``\!`` (nothing), ``~`` (a space). Escapes ``\$ \% \& \# \_``.
 - ``-`` is drawn as the minus sign −, ``*`` as ·.
@@ -50,7 +52,6 @@ and :func:`math_problems` reports it, with a suggestion when one is close.
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -336,7 +337,7 @@ class _MathParser:
 
     def _found(self) -> str:
         ch = self._at()
-        return f"{ch!r}" if ch else "nothing"
+        return f"'{ch}'" if ch else "nothing"
 
     def _atom(self, atoms: list[_Atom]) -> _Atom | None:
         ch = self.source[self.pos]
@@ -373,7 +374,7 @@ class _MathParser:
             return self._group()
         if ch == "\\":
             self._enter()
-            atom = self._command([])
+            atom = self._command([], swallow=False)
             self.nesting -= 1
             return atom.text() if atom is not None else ""
         self.pos += 1
@@ -401,7 +402,7 @@ class _MathParser:
         self._problem(f"unclosed {{ in {self._span()}: add the }} that closes it")
         return _unescape(self.source[start:])
 
-    def _command(self, atoms: list[_Atom]) -> _Atom | None:
+    def _command(self, atoms: list[_Atom], *, swallow: bool = True) -> _Atom | None:
         self.pos += 1
         if self.pos >= len(self.source):
             self._problem("a lone \\ at the end of the math; write \\backslash for a backslash")
@@ -414,9 +415,9 @@ class _MathParser:
         else:
             name = self.source[self.pos]
             self.pos += 1
-        return self._draw_command(name, atoms)
+        return self._draw_command(name, atoms, swallow=swallow)
 
-    def _draw_command(self, name: str, atoms: list[_Atom]) -> _Atom | None:
+    def _draw_command(self, name: str, atoms: list[_Atom], *, swallow: bool) -> _Atom | None:
         if name in _CLOSERS:
             _drop_trailing_spaces(atoms)
             return _Atom(_CLOSERS[name])
@@ -429,7 +430,8 @@ class _MathParser:
         if name in _NEUTRAL_DELIMITERS:
             return _Atom(_NEUTRAL_DELIMITERS[name])
         if name in _SYMBOLS or name in _OPENERS or name in _WIDE_SPACES or name in _IGNORED:
-            self._skip_spaces()
+            if swallow:  # not inside an argument: "\nabla_\theta L" keeps its space
+                self._skip_spaces()
             if name in _IGNORED:
                 return None
             return _Atom(_SYMBOLS.get(name) or _OPENERS.get(name) or _WIDE_SPACES[name])
@@ -521,6 +523,8 @@ class _MathParser:
 
     def _unknown(self, name: str) -> _Atom:
         """An unknown command is drawn as written, with the {groups} that follow it."""
+        import difflib  # only needed when content is wrong; keeps start-up fast
+
         suggestions = difflib.get_close_matches(name, _SORTED_NAMES, n=1)
         if suggestions:
             self._problem(f"unknown command \\{name}; did you mean \\{suggestions[0]}?")
@@ -568,10 +572,8 @@ def _read_math(source: str) -> tuple[str, tuple[str, ...]]:
     return f"${source}$", (message,)
 
 
-@dataclass(frozen=True, slots=True)
-class _Segment:
-    kind: str  # "text", "math" or "unclosed"
-    content: str
+# A piece of card text: ("text" | "math" | "unclosed", its content).
+_Segment = tuple[str, str]
 
 
 def _segments(text: str) -> list[_Segment]:
@@ -591,14 +593,14 @@ def _segments(text: str) -> list[_Segment]:
         plain.append(text[pos:dollar])
         fence = "$$" if text.startswith("$$", dollar) else "$"
         close = _closing_dollar(text, dollar + len(fence), fence)
-        segments.append(_Segment("text", "".join(plain)))
+        segments.append(("text", "".join(plain)))
         plain = []
         if close < 0:
-            segments.append(_Segment("unclosed", text[dollar:]))
+            segments.append(("unclosed", text[dollar:]))
             return segments
-        segments.append(_Segment("math", text[dollar + len(fence) : close]))
+        segments.append(("math", text[dollar + len(fence) : close]))
         pos = close + len(fence)
-    segments.append(_Segment("text", "".join(plain)))
+    segments.append(("text", "".join(plain)))
     return segments
 
 
@@ -625,11 +627,8 @@ def render(text: str) -> str:
         return text
     try:
         parts: list[str] = []
-        for segment in _segments(text):
-            if segment.kind == "math":
-                parts.append(_read_math(segment.content)[0])
-            else:
-                parts.append(segment.content)
+        for kind, content in _segments(text):
+            parts.append(_read_math(content)[0] if kind == "math" else content)
         return "".join(parts)
     except Exception:  # render must never fail a review; show the text as written
         return text
@@ -641,13 +640,13 @@ def math_problems(text: str) -> list[str]:
         return []
     problems: list[str] = []
     try:
-        for segment in _segments(text):
-            if segment.kind == "math":
-                found = list(_read_math(segment.content)[1])
-            elif segment.kind == "unclosed":
-                fence = "$$" if segment.content.startswith("$$") else "$"
+        for kind, content in _segments(text):
+            if kind == "math":
+                found = list(_read_math(content)[1])
+            elif kind == "unclosed":
+                fence = "$$" if content.startswith("$$") else "$"
                 found = [
-                    f"unclosed {fence} before {_clip(segment.content[len(fence) :])!r}: "
+                    f"unclosed {fence} before '{_clip(content[len(fence) :])}': "
                     f"end the math with {fence}, or write \\$ for a literal dollar sign"
                 ]
             else:

@@ -92,5 +92,9 @@ def _check_math(text: Text) -> Text:
     return text
 
 
-LocalText = Annotated[Text, BeforeValidator(_coerce), AfterValidator(_check_math)]
+LocalText = Annotated[
+    Text,
+    BeforeValidator(_coerce, json_schema_input_type=str | Text),
+    AfterValidator(_check_math),
+]
 """The field type for learner-facing text in content models."""

@@ -114,10 +114,12 @@ def problems_from_errors(doc: Document, errors: list[ErrorDetails]) -> list[Prob
             if field_name in ("en", "zh"):
                 message = f"missing the {field_name!r} text: give both {{en: ..., zh: ...}}"
             problem = doc.problem(path, message)
-        elif kind == "extra_forbidden":
+        elif kind in ("extra_forbidden", "unexpected_keyword_argument"):
             key = str(loc[-1])
             close = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
+            if not close and error.get("input") is None:
+                hint = "; a comma inside {...} starts a new key: put the text in quotes"
             problem = doc.problem(path, f"unknown key {key!r}{hint}", key=True)
         elif kind == "union_tag_invalid":
             found = _node(doc, path).get("kind")
@@ -131,7 +133,11 @@ def problems_from_errors(doc: Document, errors: list[ErrorDetails]) -> list[Prob
             )
         else:
             problem = doc.problem(path, _message(kind, error, field_name))
-        if path in seen and kind not in ("missing", "extra_forbidden"):
+        if path in seen and kind not in (
+            "missing",
+            "extra_forbidden",
+            "unexpected_keyword_argument",
+        ):
             continue  # a value failing several branches of a union: report it once
         seen.add(path)
         problems.append(problem)

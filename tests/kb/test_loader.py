@@ -90,6 +90,13 @@ CASES = {
         (6, 9, "card id 'other/a' must start with its topic id: expected 'prefix/a'"),
     ],
     "dup_key.yaml": [(4, 3, "duplicate key 'title'; first given at line 3")],
+    "flow_comma.yaml": [
+        (
+            3,
+            27,
+            "unknown key 'masks)'; a comma inside {...} starts a new key: put the text in quotes",
+        ),
+    ],
 }
 
 

@@ -5,25 +5,25 @@ from __future__ import annotations
 import math
 
 from quizdl.engine.fmt import num, vec
-from quizdl.engine.question import Draft, Draw, Family, Mistake, ParamSpec, distinct_mistakes
+from quizdl.engine.question import (
+    Draft,
+    Draw,
+    Family,
+    JSONScalar,
+    Mistake,
+    ParamSpec,
+    distinct_mistakes,
+)
 from quizdl.kb.text import Text
 
-SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉"
+SUB = ("₀", "₁", "₂", "₃", "₄", "₅")
 STDS = (0.5, 1.0, 1.5, 2.0)
+STD_TEXT = ("0.5", "1", "1.5", "2")
 # Mixture weights in tenths, every component at least 0.2 so none is negligible.
 WEIGHTS_2 = tuple((a, 10 - a) for a in range(2, 9))
 WEIGHTS_3 = tuple((a, b, 10 - a - b) for a in range(2, 7) for b in range(2, 9 - a))
 REL_TOL = 5e-3
 SQRT_2PI = math.sqrt(2.0 * math.pi)
-
-
-def _sub(i: int) -> str:
-    return "".join(SUBSCRIPTS[int(d)] for d in str(i))
-
-
-def _p(x: float) -> str:
-    """A number ready to be substituted into a formula: negatives in parentheses."""
-    return f"({num(x)})" if x < 0 else num(x)
 
 
 def normal_pdf(x: float, mean: float, std: float) -> float:
@@ -40,127 +40,122 @@ def responsibilities(
     return tuple(j / total for j in joint)
 
 
-def _mixture_text(weights: list[float], means: list[float], stds: list[float]) -> str:
-    return f"π = {vec(weights)}, μ = {vec(means)}, σ = {vec(stds)}"
+def _uniform_indices(draw: Draw, count: int, size: int) -> list[int]:
+    """`size` indices in [0, count): one cheap vector draw instead of many integer draws."""
+    return [int(u * count) for u in draw.rng.random(size).tolist()]
+
+
+def _json(values: list[float]) -> list[JSONScalar]:
+    return [*values]
+
+
+def _tuple_text(items: list[str]) -> str:
+    return "(" + ", ".join(items) + ")"
+
+
+FORGOT_WEIGHTS = Text(
+    en="That treats the components as equally likely; multiply each density by its mixture "
+    "weight πₖ before normalising.",
+    zh="这相当于把各分量当作等权重；归一化之前要先把每个密度乘上它的混合权重 πₖ。",
+)
+VARIANCE_AS_STD = Text(
+    en="That uses σ² where the standard deviation σ belongs; "
+    "N(x|μ,σ) = exp(−(x−μ)²/(2σ²)) / (σ√(2π)) with σ as given.",
+    zh="这里把 σ² 当成了标准差；题目给的是标准差 σ，N(x|μ,σ) = exp(−(x−μ)²/(2σ²)) / (σ√(2π))。",
+)
+UNNORMALISED = Text(
+    en="That is πₖ·N(x|μₖ,σₖ) itself; divide by the sum over all components so that the "
+    "responsibilities add up to 1.",
+    zh="这只是 πₖ·N(x|μₖ,σₖ)；还要除以所有分量之和，使响应度加起来等于 1。",
+)
+RESPONSIBILITY_FORMULA = Text.same(
+    "γₖ = πₖ N(x|μₖ,σₖ) / Σⱼ πⱼ N(x|μⱼ,σⱼ),  N(x|μ,σ) = exp(−(x−μ)²/(2σ²)) / (σ√(2π))"
+)
+E_STEP_HINT = Text(
+    en="E-step: weight each component's density by πₖ, then normalise.",
+    zh="E 步：用 πₖ 加权每个分量的密度，再归一化。",
+)
 
 
 def _responsibility_question(draw: Draw) -> Draft:
     k = draw.int("components")
-    weights = [w / 10 for w in draw.pick(WEIGHTS_2 if k == 2 else WEIGHTS_3)]
-    gaps = draw.ints(1, 3, k)
-    means = [float(gaps[0] - 4)]  # first mean in [-3, -1], then steps of 1 to 3
-    for gap in gaps[1:]:
-        means.append(means[-1] + gap)
-    stds = [STDS[i] for i in draw.ints(0, len(STDS) - 1, k)]
-    x = round(float(draw.rng.uniform(means[0] - 0.5, means[-1] + 0.5)), 1)
+    tenths = draw.pick(WEIGHTS_2 if k == 2 else WEIGHTS_3)
+    weights = [t / 10 for t in tenths]
+    start = draw.pick((-3, -2, -1, 0))
+    # One draw per component: a gap of 1 or 2 to the previous mean and one of four σ.
+    # Gaps of at most 2 keep x (between the outer means) in reach of every component.
+    codes = _uniform_indices(draw, 2 * len(STDS), k)
+    means = [float(start)]
+    for code in codes[1:]:
+        means.append(means[-1] + 1 + code % 2)
+    stds = [STDS[c // 2] for c in codes]
+    x = round(float(draw.rng.uniform(means[0], means[-1])), 1)
 
     densities = [normal_pdf(x, m, s) for m, s in zip(means, stds, strict=True)]
     joint = [w * d for w, d in zip(weights, densities, strict=True)]
     total = sum(joint)
     gammas = tuple(j / total for j in joint)
-    equal = responsibilities(x, [1.0 / k] * k, means, stds)
-    # σ² put where the standard deviation belongs, i.e. the density of N(μ, (σ²)²).
-    squared = responsibilities(x, weights, means, [s * s for s in stds])
-    raw = tuple(joint)
 
     # A single γ is asked only where it is not vanishingly small, so the question is not trivial.
-    ask = draw.pick(("vector", "one"))
     index = -1
-    if ask == "one":
-        eligible = [i for i, g in enumerate(gammas) if g >= 0.02]
-        index = draw.pick(eligible)
+    if draw.pick(("vector", "one")) == "one":
+        index = draw.pick([i for i, g in enumerate(gammas) if g >= 0.02])
 
     def part(values: tuple[float, ...]) -> float | tuple[float, ...]:
         return values if index < 0 else values[index]
 
+    equal = responsibilities(x, [1.0 / k] * k, means, stds)
+    squared = responsibilities(x, weights, means, [s * s for s in stds])  # σ² used as the std
     mistakes = distinct_mistakes(
         part(gammas),
         [
-            Mistake(
-                "forgot-weights",
-                Text(
-                    en="That treats the components as equally likely; multiply each density "
-                    "by its mixture weight πₖ before normalising.",
-                    zh="这相当于把各分量当作等权重；归一化之前要先把每个密度乘上它的混合权重 πₖ。",
-                ),
-                part(equal),
-            ),
-            Mistake(
-                "variance-as-std",
-                Text(
-                    en="That uses σ² where the standard deviation σ belongs; "
-                    "N(x|μ,σ) = exp(−(x−μ)²/(2σ²)) / (σ√(2π)) with σ as given.",
-                    zh="这里把 σ² 当成了标准差；题目给的是标准差 σ，"
-                    "N(x|μ,σ) = exp(−(x−μ)²/(2σ²)) / (σ√(2π))。",
-                ),
-                part(squared),
-            ),
-            Mistake(
-                "unnormalised",
-                Text(
-                    en="That is πₖ·N(x|μₖ,σₖ) itself; divide by the sum over all components "
-                    "so that the responsibilities add up to 1.",
-                    zh="这只是 πₖ·N(x|μₖ,σₖ)；还要除以所有分量之和，使响应度加起来等于 1。",
-                ),
-                part(raw),
-            ),
+            Mistake("forgot-weights", FORGOT_WEIGHTS, part(equal)),
+            Mistake("variance-as-std", VARIANCE_AS_STD, part(squared)),
+            Mistake("unnormalised", UNNORMALISED, part(tuple(joint))),
         ],
         rel_tol=REL_TOL,
         abs_tol=5e-4,
     )
-    names = ", ".join(f"γ{_sub(i + 1)}" for i in range(k))
+    names = ", ".join(f"γ{SUB[i + 1]}" for i in range(k))
     if index < 0:
-        ask_text = Text(
-            en=f"Give the responsibilities ({names}) (3 decimal places).",
-            zh=f"求各分量的响应度 ({names})（保留 3 位小数）。",
-        )
+        ask_en = f"give the responsibilities ({names}) (3 decimal places)."
+        ask_zh = f"求各分量的响应度 ({names})（保留 3 位小数）。"
     else:
-        ask_text = Text(
-            en=f"What is the responsibility γ{_sub(index + 1)} of component {index + 1}? "
-            "(3 decimal places)",
-            zh=f"分量 {index + 1} 的响应度 γ{_sub(index + 1)} 是多少？（保留 3 位小数）",
-        )
-    mixture = _mixture_text(weights, means, stds)
+        ask_en = f"what is the responsibility γ{SUB[index + 1]}? (3 decimal places)"
+        ask_zh = f"分量 {index + 1} 的响应度 γ{SUB[index + 1]} 是多少？（保留 3 位小数）"
+    mixture = (
+        f"π = {_tuple_text([f'0.{t}' for t in tenths])}, "
+        f"μ = {_tuple_text([str(int(m)) for m in means])}, "
+        f"σ = {_tuple_text([STD_TEXT[c // 2] for c in codes])}"
+    )
+    x_text = num(x)
     return Draft(
         prompt=Text(
-            en=f"A 1-D Gaussian mixture with {k} components has weights, means and standard "
-            f"deviations {mixture}. For the point x = {num(x)}: {ask_text.en}",
+            en=f"A 1-D Gaussian mixture of {k} components has weights, means and standard "
+            f"deviations {mixture}. For the point x = {x_text}, {ask_en}",
             zh=f"一个 {k} 分量的一维高斯混合模型（GMM），混合权重、均值和标准差为 {mixture}。"
-            f"对数据点 x = {num(x)}：{ask_text.zh}",
+            f"对数据点 x = {x_text}，{ask_zh}",
         ),
         kind="vector" if index < 0 else "number",
         answer=part(gammas),
         params={
             "components": k,
-            "weights": weights,
-            "means": means,
-            "stds": stds,
+            "weights": _json(weights),
+            "means": _json(means),
+            "stds": _json(stds),
             "x": x,
             "asked": index + 1,
         },
         solution=(
-            Text.same(
-                "γₖ = πₖ N(x|μₖ,σₖ) / Σⱼ πⱼ N(x|μⱼ,σⱼ),  N(x|μ,σ) = exp(−(x−μ)²/(2σ²)) / (σ√(2π))"
-            ),
-            Text.same(
-                ", ".join(
-                    f"N({num(x)}|{num(m)},{num(s)}) = {num(d)}"
-                    for m, s, d in zip(means, stds, densities, strict=True)
-                )
-            ),
-            Text.same(
-                ", ".join(f"π{_sub(i + 1)}N{_sub(i + 1)} = {num(j)}" for i, j in enumerate(joint))
-                + f";  Σ = {num(total)}"
-            ),
+            RESPONSIBILITY_FORMULA,
+            Text.same(f"x = {x_text}:  N(x|μₖ,σₖ) = {vec(densities)}"),
+            Text.same(f"πₖ N(x|μₖ,σₖ) = {vec(joint)},  Σ = {num(total)}"),
             Text.same(f"({names}) = {vec(gammas)}"),
         ),
         mistakes=mistakes,
         rel_tol=REL_TOL,
         abs_tol=5e-4,
-        hint=Text(
-            en="E-step: weight each component's density by πₖ, then normalise.",
-            zh="E 步：用 πₖ 加权每个分量的密度，再归一化。",
-        ),
+        hint=E_STEP_HINT,
     )
 
 
@@ -173,105 +168,107 @@ def em_update(xs: list[float], gammas_1: list[float]) -> tuple[float, float, flo
     return mu1, mu2, n1 / len(xs), n2 / len(xs)
 
 
+UNWEIGHTED_MEAN = Text(
+    en="That takes the plain mean of all points for both components; each new mean weights "
+    "the points by that component's responsibilities γᵢₖ.",
+    zh="这是对所有点直接求平均，两个分量得到同一个均值；"
+    "新的均值要用该分量的响应度 γᵢₖ 对数据加权。",
+)
+DIVIDED_BY_N = Text(
+    en="That divides Σᵢ γᵢₖ xᵢ by N; divide by the component's effective count Nₖ = Σᵢ γᵢₖ.",
+    zh="这里用 N 去除 Σᵢ γᵢₖ xᵢ；应除以该分量的有效样本数 Nₖ = Σᵢ γᵢₖ。",
+)
+WEIGHTS_NOT_NORMALISED = Text(
+    en="Those weights are Nₖ = Σᵢ γᵢₖ; divide by N so that π₁ + π₂ = 1.",
+    zh="这里的权重是 Nₖ = Σᵢ γᵢₖ；还要除以 N，使 π₁ + π₂ = 1。",
+)
+M_STEP_FORMULA = Text.same("μₖ′ = Σᵢ γᵢₖ xᵢ / Σᵢ γᵢₖ,  πₖ′ = Σᵢ γᵢₖ / N")
+M_STEP_HINT = Text(
+    en="Nₖ = Σᵢ γᵢₖ is the effective number of points in component k.",
+    zh="Nₖ = Σᵢ γᵢₖ 是分量 k 的有效样本数。",
+)
+
+
 def _em_question(draw: Draw) -> Draft:
     n = draw.int("points")
     mode = draw.pick(("given", "compute"))
+    extra: dict[str, JSONScalar | list[JSONScalar]] = {}
     if mode == "given":
-        xs = [float(v) for v in draw.ints(-4, 8, n)]
-        gammas_1 = [g / 10 for g in draw.ints(1, 9, n)]
-        setup = Text(
-            en=f"Data x = {vec(xs)}. The E-step gave responsibilities for component 1 "
-            f"γᵢ₁ = {vec(gammas_1)} (so γᵢ₂ = 1 − γᵢ₁).",
-            zh=f"数据 x = {vec(xs)}。E 步得到分量 1 的响应度 γᵢ₁ = {vec(gammas_1)}"
-            "（因此 γᵢ₂ = 1 − γᵢ₁）。",
+        codes = _uniform_indices(draw, 13 * 9, n)
+        xs = [float(c % 13 - 4) for c in codes]  # data in [-4, 8]
+        gamma_tenths = [c // 13 + 1 for c in codes]  # γᵢ₁ in 0.1 … 0.9
+        gammas_1 = [t / 10 for t in gamma_tenths]
+        x_text = _tuple_text([str(int(v)) for v in xs])
+        g_text = _tuple_text([f"0.{t}" for t in gamma_tenths])
+        setup_en = (
+            f"Data x = {x_text}. The E-step gave the responsibilities of component 1, "
+            f"γᵢ₁ = {g_text} (so γᵢ₂ = 1 − γᵢ₁)."
         )
-        extra: dict[str, float | list[float]] = {}
+        setup_zh = (
+            f"数据 x = {x_text}。E 步得到分量 1 的响应度 γᵢ₁ = {g_text}（因此 γᵢ₂ = 1 − γᵢ₁）。"
+        )
     else:
         weight_1 = draw.int("weight_tenths") / 10
-        mu_1 = float(draw.int("mean_1"))
-        mu_2 = mu_1 + draw.pick((2, 3, 4))
-        std = draw.pick((1.0, 1.5, 2.0))
-        xs = [float(v) for v in draw.ints(int(mu_1) - 1, int(mu_2) + 1, n)]
+        mean_1 = draw.int("mean_1")
+        mean_2 = mean_1 + draw.pick((2, 3, 4))
+        std_index = draw.pick((1, 2, 3))
+        std = STDS[std_index]
+        width = mean_2 - mean_1 + 3  # data in [μ₁ − 1, μ₂ + 1]
+        xs = [float(mean_1 - 1 + c) for c in _uniform_indices(draw, width, n)]
         weights = [weight_1, round(1 - weight_1, 1)]
-        gammas_1 = [responsibilities(x, weights, [mu_1, mu_2], [std, std])[0] for x in xs]
-        setup = Text(
-            en=f"Data x = {vec(xs)}. Current parameters: π = {vec(weights)}, "
-            f"μ = {vec([mu_1, mu_2])}, both standard deviations σ = {num(std)}. "
-            "First compute the responsibilities γᵢ₁ (E-step).",
-            zh=f"数据 x = {vec(xs)}。当前参数：π = {vec(weights)}，μ = {vec([mu_1, mu_2])}，"
-            f"两个分量的标准差都是 σ = {num(std)}。先算响应度 γᵢ₁（E 步），再",
+        means = [float(mean_1), float(mean_2)]
+        gammas_1 = [responsibilities(x, weights, means, [std, std])[0] for x in xs]
+        x_text = _tuple_text([str(int(v)) for v in xs])
+        params_text = (
+            f"π = ({num(weights[0])}, {num(weights[1])}), μ = ({mean_1}, {mean_2}), "
+            f"σ₁ = σ₂ = {STD_TEXT[std_index]}"
         )
-        extra = {"weights": weights, "means": [mu_1, mu_2], "std": std}
+        setup_en = (
+            f"Data x = {x_text}. Current parameters: {params_text}. "
+            "First compute the responsibilities γᵢ₁ (E-step)."
+        )
+        setup_zh = f"数据 x = {x_text}。当前参数：{params_text}。先算响应度 γᵢ₁（E 步），再"
+        extra = {"weights": _json(weights), "means": _json(means), "std": std}
 
     answer = em_update(xs, gammas_1)
     mu1, mu2, pi1, pi2 = answer
     n1, n2 = pi1 * n, pi2 * n
     plain_mean = sum(xs) / n
-    s1 = mu1 * n1
-    s2 = mu2 * n2
+    s1, s2 = mu1 * n1, mu2 * n2
     mistakes = distinct_mistakes(
         answer,
         [
-            Mistake(
-                "unweighted-mean",
-                Text(
-                    en="That takes the plain mean of all points for both components; each new "
-                    "mean weights the points by that component's responsibilities γᵢₖ.",
-                    zh="这是对所有点直接求平均，两个分量得到同一个均值；新的均值要用该分量的"
-                    "响应度 γᵢₖ 对数据加权。",
-                ),
-                (plain_mean, plain_mean, pi1, pi2),
-            ),
-            Mistake(
-                "divided-by-n",
-                Text(
-                    en="That divides Σᵢ γᵢₖ xᵢ by N; divide by the component's effective count "
-                    "Nₖ = Σᵢ γᵢₖ.",
-                    zh="这里用 N 去除 Σᵢ γᵢₖ xᵢ；应除以该分量的有效样本数 Nₖ = Σᵢ γᵢₖ。",
-                ),
-                (s1 / n, s2 / n, pi1, pi2),
-            ),
-            Mistake(
-                "weights-not-normalised",
-                Text(
-                    en="Those weights are Nₖ = Σᵢ γᵢₖ; divide by N so that π₁ + π₂ = 1.",
-                    zh="这里的权重是 Nₖ = Σᵢ γᵢₖ；还要除以 N，使 π₁ + π₂ = 1。",
-                ),
-                (mu1, mu2, n1, n2),
-            ),
+            Mistake("unweighted-mean", UNWEIGHTED_MEAN, (plain_mean, plain_mean, pi1, pi2)),
+            Mistake("divided-by-n", DIVIDED_BY_N, (s1 / n, s2 / n, pi1, pi2)),
+            Mistake("weights-not-normalised", WEIGHTS_NOT_NORMALISED, (mu1, mu2, n1, n2)),
         ],
         rel_tol=REL_TOL,
         abs_tol=5e-3,
     )
+    n1_t, n2_t = num(n1), num(n2)
     solution = [
-        Text.same("μₖ′ = Σᵢ γᵢₖ xᵢ / Σᵢ γᵢₖ,  πₖ′ = Σᵢ γᵢₖ / N"),
-        Text.same(f"N₁ = Σᵢ γᵢ₁ = {num(n1)},  N₂ = Σᵢ γᵢ₂ = {num(n2)}"),
-        Text.same(
-            f"μ₁′ = {num(s1)} / {num(n1)} = {num(mu1)},  μ₂′ = {num(s2)} / {num(n2)} = {num(mu2)}"
-        ),
-        Text.same(f"π₁′ = {num(n1)} / {n} = {num(pi1)},  π₂′ = {num(n2)} / {n} = {num(pi2)}"),
+        M_STEP_FORMULA,
+        Text.same(f"N₁ = Σᵢ γᵢ₁ = {n1_t},  N₂ = Σᵢ γᵢ₂ = {n2_t}"),
+        Text.same(f"μ₁′ = {num(s1)} / {n1_t} = {num(mu1)},  μ₂′ = {num(s2)} / {n2_t} = {num(mu2)}"),
+        Text.same(f"π₁′ = {n1_t} / {n} = {num(pi1)},  π₂′ = {n2_t} / {n} = {num(pi2)}"),
     ]
     if mode == "compute":
         solution.insert(1, Text.same(f"γᵢ₁ = {vec(gammas_1)}"))
     return Draft(
         prompt=Text(
-            en="One EM iteration for a 1-D mixture of two Gaussians. "
-            f"{setup.en} Give the M-step result (μ₁′, μ₂′, π₁′, π₂′) "
-            "(3 significant figures).",
-            zh=f"对一维两分量高斯混合模型做一次 EM 迭代。{setup.zh}"
+            en=f"One EM iteration for a 1-D mixture of two Gaussians. {setup_en} "
+            "Give the M-step result (μ₁′, μ₂′, π₁′, π₂′) (3 significant figures).",
+            zh=f"对一维两分量高斯混合模型做一次 EM 迭代。{setup_zh}"
             "给出 M 步的结果 (μ₁′, μ₂′, π₁′, π₂′)（保留 3 位有效数字）。",
         ),
         kind="vector",
         answer=answer,
-        params={"points": n, "mode": mode, "x": xs, "gamma_1": gammas_1, **extra},
+        params={"points": n, "mode": mode, "x": _json(xs), "gamma_1": _json(gammas_1), **extra},
         solution=tuple(solution),
         mistakes=mistakes,
         rel_tol=REL_TOL,
         abs_tol=5e-3,
-        hint=Text(
-            en="Nₖ = Σᵢ γᵢₖ is the effective number of points in component k.",
-            zh="Nₖ = Σᵢ γᵢₖ 是分量 k 的有效样本数。",
-        ),
+        hint=M_STEP_HINT,
     )
 
 

@@ -1,0 +1,153 @@
+"""Evaluate a syntax tree with floats, safely.
+
+Only floats are used, never Python integers, so ``9^9^9^9`` costs four float powers and
+overflows at once instead of building a number with millions of digits. Every result is
+checked for finiteness: an overflow or a value outside the reals is an `Undefined`, which the
+caller turns into "unreadable" (for a number) or a skipped test point (for an expression).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+
+from quizdl.engine.answers.errors import Unreadable
+from quizdl.engine.answers.nodes import (
+    Call,
+    Const,
+    Neg,
+    Node,
+    Num,
+    Percent,
+    Power,
+    Product,
+    Sum,
+    Var,
+)
+from quizdl.engine.answers.parse import read_number, read_vector
+
+
+class Undefined(ArithmeticError):
+    """The value does not exist as a finite real number; the message says why."""
+
+
+def parse_number(raw: str) -> float:
+    """The value of a number answer such as ``2^-8``, ``1,234`` or ``25%``."""
+    return number_value(read_number(raw))
+
+
+def parse_vector(raw: str) -> tuple[float, ...]:
+    """The values of a vector answer such as ``(1.5, 2, 1/4)``."""
+    return tuple(number_value(item) for item in read_vector(raw))
+
+
+def number_value(node: Node) -> float:
+    try:
+        return evaluate(node, {})
+    except Undefined as error:
+        raise Unreadable(str(error)) from None
+
+
+def sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)  # no overflow for very negative x
+    return z / (1.0 + z)
+
+
+def _ln(x: float) -> float:
+    if x <= 0:
+        raise Undefined(f"ln of {x:g} is not a real number (ln needs a positive number)")
+    return math.log(x)
+
+
+def _sqrt(x: float) -> float:
+    if x < 0:
+        raise Undefined(f"the square root of {x:g} is not a real number")
+    return math.sqrt(x)
+
+
+def _exp(x: float) -> float:
+    if x > 709.0:  # exp(709.78...) is the largest finite double
+        raise Undefined("too large: exp of more than 709 overflows")
+    return math.exp(x)
+
+
+_FUNCTIONS: dict[str, Callable[[float], float]] = {
+    "exp": _exp,
+    "ln": _ln,
+    "sqrt": _sqrt,
+    "sigmoid": sigmoid,
+    "tanh": math.tanh,
+    "sin": math.sin,
+    "cos": math.cos,
+    "abs": abs,
+}
+_CONSTANTS = {"e": math.e, "pi": math.pi}
+
+
+def evaluate(node: Node, env: Mapping[str, float]) -> float:
+    """The value of `node` with variables from `env`; raises Undefined."""
+    value = _value(node, env)
+    if not math.isfinite(value):
+        raise Undefined("too large to be a number")
+    return value
+
+
+def _value(node: Node, env: Mapping[str, float]) -> float:
+    match node:
+        case Num(text):
+            return float(text)
+        case Const(name):
+            return _CONSTANTS[name]
+        case Var(name):
+            return env[name]
+        case Neg(operand):
+            return -_value(operand, env)
+        case Percent(operand):
+            return _value(operand, env) / 100.0
+        case Sum(terms):
+            total = 0.0
+            for subtracted, term in terms:
+                total = total - _value(term, env) if subtracted else total + _value(term, env)
+            return _finite(total)
+        case Product(factors):
+            result = 1.0
+            for divided, factor in factors:
+                value = _value(factor, env)
+                if divided:
+                    if value == 0.0:
+                        raise Undefined("division by zero")
+                    result /= value
+                else:
+                    result *= value
+            return _finite(result)
+        case Power(base, exponent):
+            return _power(_value(base, env), _value(exponent, env))
+        case Call(name, args):
+            values = [_value(arg, env) for arg in args]
+            if name == "max":
+                return max(values)
+            if name == "min":
+                return min(values)
+            return _finite(_FUNCTIONS[name](values[0]))
+    raise AssertionError(f"unknown node {node!r}")  # pragma: no cover - Node is a closed union
+
+
+def _power(base: float, exponent: float) -> float:
+    if base == 0.0 and exponent < 0:
+        raise Undefined("division by zero (0 to a negative power)")
+    try:
+        return _finite(math.pow(base, exponent))
+    except OverflowError:
+        raise Undefined("too large to be a number") from None
+    except ValueError:
+        raise Undefined(f"{base:g}^{exponent:g} is not a real number") from None
+
+
+def _finite(value: float) -> float:
+    if math.isinf(value):
+        raise Undefined("too large to be a number")
+    if math.isnan(value):
+        raise Undefined("not a number (an undefined operation such as ∞ − ∞)")
+    return value

@@ -1,0 +1,335 @@
+"""Recursive-descent parser from tokens to a syntax tree, and the three ways of reading.
+
+Grammar (lowest precedence first)::
+
+    sum      := product (('+' | '-') product)*
+    product  := unary (('*' | '/') unary | <implicit> unary)*   # 2x, x(1-x), σ(x)(1-σ(x))
+    unary    := ('-' | '+') unary | power                      # -2^2 is -(2^2)
+    power    := postfix ('^' unary)?                           # right-assoc.: 2^-8, 2^3^2
+    postfix  := atom '%'?                                      # 25% is 0.25
+    atom     := number | constant | variable | call | '(' sum ')' | '[' sum ']' | '√' unary
+    call     := function ('^' number)? ( '(' sum (',' sum)* ')' | unary )   # tanh^2(x), ln 2
+
+Implicit multiplication needs a name, '(' or '√' on the right: ``2 3`` and ``x2`` are
+unreadable (an operator is missing), never silently multiplied.
+
+Every level of nesting (brackets, signs, powers) counts towards MAX_DEPTH, so no input can
+exhaust the stack.
+
+Commas. In a number, a comma is a thousands separator when the grouping is valid
+(``1,234,567``) and unreadable otherwise (``0,5``: write decimals with '.'). In a vector,
+items are separated by ';' if there is one (then commas may separate thousands again), else
+by ',' (so ``1,234`` is two items, 1 and 234), else by whitespace as numpy prints them
+(``[0.5 -1 2]``). A space separates thousands (``1 234 567``) except in that last form.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from quizdl.engine.answers.errors import Unreadable
+from quizdl.engine.answers.lexer import Token, normalize, tokenize
+from quizdl.engine.answers.nodes import (
+    Call,
+    Const,
+    Neg,
+    Node,
+    Num,
+    Percent,
+    Power,
+    Product,
+    Sum,
+    Var,
+)
+
+MAX_DEPTH = 50
+_CLOSING = {"(": ")", "[": "]"}
+_ARITY = {"max": 2, "min": 2}  # at least this many arguments; every other function takes one
+_DECIMAL_HINT = "write decimals with '.', e.g. 0.5, and thousands as 1,234 or 1 234"
+
+
+def read_number(raw: str) -> Node:
+    return _Parser(tokenize(normalize(raw), comma_groups=True)).parse()
+
+
+@lru_cache(maxsize=256)
+def read_expression(raw: str, variables: tuple[str, ...]) -> Node:
+    return _Parser(tokenize(normalize(raw), variables=variables)).parse()
+
+
+def read_vector(raw: str) -> tuple[Node, ...]:
+    source = normalize(raw)
+    inner = _unwrap(tokenize(source, space_groups=False))
+    if _at_top(inner, ";"):
+        items = _split(_unwrap(tokenize(source, comma_groups=True)), ";")
+    elif _at_top(inner, ","):
+        items = _split(_unwrap(tokenize(source)), ",")
+    else:
+        items = _split_spaced(inner)
+    if not items:
+        raise Unreadable("empty answer: no numbers found")
+    return tuple(_Parser(item).parse() for item in items)
+
+
+class _Parser:
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.i = 0
+        self.depth = 0
+
+    def parse(self) -> Node:
+        if not self.tokens:
+            raise Unreadable("empty answer")
+        node = self.sum()
+        if self.i < len(self.tokens):
+            raise self.unexpected(self.tokens[self.i])
+        return node
+
+    # -- token helpers
+
+    def peek_op(self, *ops: str) -> Token | None:
+        if self.i < len(self.tokens):
+            token = self.tokens[self.i]
+            if token.kind == "op" and token.text in ops:
+                return token
+        return None
+
+    def take(self) -> Token:
+        if self.i >= len(self.tokens):
+            last = self.tokens[-1]
+            raise Unreadable(f"the answer stops too early: something is missing after {last.shown!r}")
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def enter(self, token: Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise Unreadable(f"nested too deeply (more than {MAX_DEPTH} levels) at position {token.at}")
+
+    def unexpected(self, token: Token) -> Unreadable:
+        message = f"unexpected {token.shown!r} at position {token.at}"
+        if token.text in (",", ";"):
+            message += f" ({_DECIMAL_HINT})"
+        elif token.text in (")", "]"):
+            message += " (nothing to close)"
+        elif token.kind == "num":
+            message = f"missing operator before {token.shown!r} at position {token.at}"
+        return Unreadable(message)
+
+    # -- grammar
+
+    def sum(self) -> Node:
+        terms: list[tuple[bool, Node]] = [(False, self.product())]
+        while token := self.peek_op("+", "-"):
+            self.i += 1
+            terms.append((token.text == "-", self.product()))
+        return terms[0][1] if len(terms) == 1 else Sum(tuple(terms))
+
+    def product(self) -> Node:
+        factors: list[tuple[bool, Node]] = [(False, self.unary())]
+        while self.i < len(self.tokens):
+            token = self.tokens[self.i]
+            if token.kind == "op" and token.text in ("*", "/"):
+                self.i += 1
+                factors.append((token.text == "/", self.unary()))
+            elif token.kind in ("var", "const", "func") or token.text in ("(", "[", "√"):
+                factors.append((False, self.unary()))  # implicit multiplication
+            elif token.kind == "num":
+                raise self.unexpected(token)
+            else:
+                break
+        return factors[0][1] if len(factors) == 1 else Product(tuple(factors))
+
+    def unary(self) -> Node:
+        token = self.peek_op("-", "+")
+        if token is None:
+            return self.power()
+        self.i += 1
+        self.enter(token)
+        operand = self.unary()
+        self.depth -= 1
+        return Neg(operand) if token.text == "-" else operand
+
+    def power(self) -> Node:
+        base = self.postfix()
+        token = self.peek_op("^")
+        if token is None:
+            return base
+        self.i += 1
+        self.enter(token)
+        exponent = self.unary()
+        self.depth -= 1
+        return Power(base, exponent)
+
+    def postfix(self) -> Node:
+        node = self.atom()
+        if self.peek_op("%"):
+            self.i += 1
+            node = Percent(node)
+            if token := self.peek_op("%"):
+                raise self.unexpected(token)
+        return node
+
+    def atom(self) -> Node:
+        token = self.take()
+        if token.kind == "num":
+            return _number(token)
+        if token.kind == "const":
+            return Const(token.text)
+        if token.kind == "var":
+            return Var(token.text)
+        if token.kind == "func":
+            return self.call(token)
+        if token.text in _CLOSING:
+            self.enter(token)
+            inner = self.sum()
+            self.close(token)
+            self.depth -= 1
+            return inner
+        if token.text == "√":
+            self.enter(token)
+            operand = self.unary()
+            self.depth -= 1
+            return Call("sqrt", (operand,))
+        raise self.unexpected(token)
+
+    def close(self, opening: Token) -> None:
+        want = _CLOSING[opening.text]
+        if self.i >= len(self.tokens):
+            raise Unreadable(f"missing {want!r} for the {opening.shown!r} at position {opening.at}")
+        token = self.tokens[self.i]
+        if not (token.kind == "op" and token.text == want):
+            raise Unreadable(
+                f"expected {want!r} to close the {opening.shown!r} at position {opening.at}, "
+                f"found {token.shown!r} at position {token.at}"
+            )
+        self.i += 1
+
+    def call(self, function: Token) -> Node:
+        power: Node | None = None
+        if self.peek_op("^"):  # tanh^2(x), tanh²(x): the power of the value
+            self.i += 1
+            power = self.function_power(function)
+        self.enter(function)
+        opening = self.peek_op("(", "[")
+        if opening:
+            self.i += 1
+            args = [self.sum()]
+            while self.peek_op(","):
+                self.i += 1
+                args.append(self.sum())
+            self.close(opening)
+        elif self.i < len(self.tokens) and not self.peek_op(")", "]", ",", ";", "*", "/", "^", "%"):
+            args = [self.unary()]  # ln 2, sin x
+        else:
+            raise Unreadable(
+                f"{function.shown!r} at position {function.at} needs an argument, "
+                f"e.g. {function.shown}(x)"
+            )
+        self.depth -= 1
+        least = _ARITY.get(function.text, 1)
+        if len(args) < least or (least == 1 and len(args) > 1):
+            wanted = f"at least {least} arguments" if least > 1 else "one argument"
+            raise Unreadable(f"{function.shown!r} at position {function.at} takes {wanted}")
+        node: Node = Call(function.text, tuple(args))
+        return node if power is None else Power(node, power)
+
+    def function_power(self, function: Token) -> Node:
+        start = self.i
+        bracket = self.peek_op("(")
+        if bracket:
+            self.i += 1
+        number = self.tokens[self.i] if self.i < len(self.tokens) else None
+        if number is not None and number.kind == "num":
+            self.i += 1
+            if not bracket or self.peek_op(")"):
+                self.i += 1 if bracket else 0
+                if self.peek_op("("):
+                    return _number(number)
+        self.i = start
+        raise Unreadable(
+            f"after {function.shown + '^'!r} at position {function.at} write a whole power and "
+            f"then the argument in brackets, e.g. {function.shown}^2(x); or write "
+            f"{function.shown}(x)^2"
+        )
+
+
+def _number(token: Token) -> Num:
+    if float(token.text) == float("inf"):
+        raise Unreadable(f"number too large at position {token.at}")
+    return Num(token.text)
+
+
+def _depths(tokens: list[Token]) -> list[int]:
+    """The bracket depth before each token (never below 0)."""
+    depths: list[int] = []
+    depth = 0
+    for token in tokens:
+        if token.kind == "op" and token.text in (")", "]"):
+            depth = max(depth - 1, 0)
+        depths.append(depth)
+        if token.kind == "op" and token.text in _CLOSING:
+            depth += 1
+    return depths
+
+
+def _unwrap(tokens: list[Token]) -> list[Token]:
+    """Without one pair of brackets around everything: (1, 2) and [1, 2] are 1, 2."""
+    if len(tokens) >= 2 and tokens[0].text in _CLOSING and tokens[0].kind == "op":
+        want = _CLOSING[tokens[0].text]
+        depths = _depths(tokens)
+        last = tokens[-1]
+        if last.kind == "op" and last.text == want and all(d > 0 for d in depths[1:-1]):
+            return tokens[1:-1]
+    return tokens
+
+
+def _at_top(tokens: list[Token], separator: str) -> bool:
+    return any(
+        d == 0 and t.kind == "op" and t.text == separator
+        for t, d in zip(tokens, _depths(tokens), strict=True)
+    )
+
+
+def _split(tokens: list[Token], separator: str) -> list[list[Token]]:
+    items: list[list[Token]] = [[]]
+    for token, depth in zip(tokens, _depths(tokens), strict=True):
+        if depth == 0 and token.kind == "op" and token.text == separator:
+            if not items[-1]:
+                raise Unreadable(f"missing number before {token.shown!r} at position {token.at}")
+            items.append([])
+        else:
+            items[-1].append(token)
+    if not items[-1]:
+        items.pop()  # a trailing separator, as in "1, 2, 3,"
+    return items
+
+
+def _ends_operand(token: Token) -> bool:
+    return token.kind in ("num", "const", "var") or token.text in (")", "]", "%")
+
+
+def _starts_operand(token: Token) -> bool:
+    return token.kind in ("num", "const", "var", "func") or token.text in ("(", "[", "√")
+
+
+def _split_spaced(tokens: list[Token]) -> list[list[Token]]:
+    """Items separated by whitespace, as numpy prints a vector: [0.5 -1. 2]. A sign after a
+    space and before a number starts a new item; "1 - 2" (spaces on both sides) is one."""
+    items: list[list[Token]] = []
+    depths = _depths(tokens)
+    for k, token in enumerate(tokens):
+        starts = _starts_operand(token) or (
+            token.kind == "op"
+            and token.text in ("-", "+")
+            and k + 1 < len(tokens)
+            and not tokens[k + 1].spaced
+        )
+        if items and depths[k] == 0 and token.spaced and starts and _ends_operand(tokens[k - 1]):
+            items.append([token])
+        elif items:
+            items[-1].append(token)
+        else:
+            items.append([token])
+    return items

@@ -1,0 +1,81 @@
+"""The command line: help everywhere, exit codes 0 / 1 / 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from quizdl.cli import build_parser, main
+
+DATA = Path(__file__).parent / "kb" / "data"
+
+
+def quizdl(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "quizdl", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def subcommands() -> list[str]:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    return sorted(sub.choices)  # type: ignore[arg-type]
+
+
+def test_help() -> None:
+    result = quizdl("--help")
+    assert result.returncode == 0
+    for name in subcommands():
+        assert name in result.stdout
+
+
+@pytest.mark.parametrize("name", subcommands())
+def test_help_on_every_subcommand(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([name, "--help"])
+    assert info.value.code == 0
+    assert f"usage: quizdl {name}" in capsys.readouterr().out
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["no-such-command"])
+    assert info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_no_command_prints_summary_and_commands() -> None:
+    result = quizdl()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("quizdl: ")
+    assert "topics" in result.stdout and "cards" in result.stdout
+    assert "check" in result.stdout and "import" in result.stdout
+
+
+def test_check_clean_content_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(DATA / "good" / "tiny.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("OK: ") and "ordering 1" in out
+
+
+def test_check_bad_content_exits_2_with_path_line_col(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(DATA / "bad" / "choice.yaml")]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.rstrip().endswith(
+        "choice.yaml:10:13: answer 'c' is not among the options (a, b)"
+    )
+    assert "1 problem(s) found" in captured.out
+
+
+def test_check_finds_shipped_content_from_any_folder(tmp_path: Path) -> None:
+    result = quizdl("check", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("OK: ")
+
+
+def test_import_missing_notes_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", str(tmp_path / "nope.md"), "--out", str(tmp_path)]) == 2
+    assert "nope.md: no such file" in capsys.readouterr().err
