@@ -6,7 +6,8 @@ survive. An existing topic is found by its ``source`` (note and ``##`` heading),
 id or file name, which a person may have changed; an imported card is found by its
 ``origin``. Nothing is ever deleted or overwritten: material that left the notes and
 definitions that changed are flagged for a person to decide. A file is written only when
-something was added to it, atomically, so the same notes give byte-identical files.
+something in it changed (new material, an image found or lost), atomically, so importing
+the same notes again leaves every file byte-identical.
 """
 
 from __future__ import annotations
@@ -24,7 +25,11 @@ from urllib.parse import unquote
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
 
 from quizdl.errors import BadInput
 from quizdl.kb import mathtext
@@ -37,6 +42,12 @@ _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _WINDOWS_ABSOLUTE = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\)")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\\)")
+# Characters a literal block cannot hold as they are (controls, other line breaks, BOM).
+_NOT_IN_BLOCK = re.compile(
+    "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+# Plain (unquoted) only when nothing in it could mean something to YAML.
+_PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}\n]*(?<!\s)$")
 _TOPIC_KEYS = ("id", "title", "source", "order", "summary", "references", "excerpts")
 
 
@@ -104,7 +115,9 @@ def _read_existing(out_dir: Path) -> list[_YamlFile]:
         try:
             files.append(_YamlFile(path, _yaml().load(path.read_text(encoding="utf-8"))))
         except (OSError, UnicodeDecodeError, YAMLError) as exc:
-            raise BadInput(f"{path}: cannot read this YAML file, so nothing was imported: {exc}")
+            raise BadInput(
+                f"{path}: cannot read this YAML file, so nothing was imported: {exc}"
+            ) from exc
     return files
 
 
@@ -141,22 +154,19 @@ class _Merger:
         else:
             topic_id = unique_slug(slugify(section.title), self.topic_ids)
             self.topic_ids.add(topic_id)
-            data = CommentedMap(topic=self._new_topic(topic_id, section, order))
-            target = _YamlFile(self.out_dir / f"{topic_id}.yaml", data, changed=True)
+            topic = CommentedMap(
+                id=topic_id,
+                title=_text(section.title, section.title),
+                source=_flow(note=self.note, section=section.heading),
+                order=order,
+            )
+            target = _YamlFile(self.out_dir / f"{topic_id}.yaml", CommentedMap(topic=topic), True)
             self.report.added.append(topic_id)
         self.matched.add(target.path)
         self.mine.append(target)
         self._merge_cards(target, section)
         self._merge_list(target, "references", [self._reference(r) for r in section.references])
         self._merge_list(target, "excerpts", [_excerpt(e) for e in section.excerpts])
-
-    def _new_topic(self, topic_id: str, section: Section, order: int) -> CommentedMap:
-        topic = CommentedMap()
-        topic["id"] = topic_id
-        topic["title"] = _text(section.title, section.title)
-        topic["source"] = _flow(note=self.note, section=section.heading)
-        topic["order"] = order
-        return topic
 
     def _merge_cards(self, target: _YamlFile, section: Section) -> None:
         topic_id = str(_get(target.data, "topic", "id"))
@@ -174,8 +184,9 @@ class _Merger:
             existing = by_origin.get(origin)
             if existing is not None:
                 self.report.kept.append(str(existing.get("id")))
-                back = _safe(definition.text)
-                if back not in (_get(existing, "back", "en"), _get(existing, "back", "zh")):
+                back = existing.get("back")
+                backs = [back] if isinstance(back, str) else [_get(back, "en"), _get(back, "zh")]
+                if _safe(definition.text) not in backs:
                     self.report.flagged.append(
                         f"{existing.get('id')}: the notes now define {definition.term!r} as "
                         f"{_clip(definition.text)!r}; the card was kept as it is"
@@ -196,25 +207,21 @@ class _Merger:
         self, card_id: str, origin: str, definition: Definition, section: Section
     ) -> CommentedMap:
         term, text = definition.term, definition.text
-        card = CommentedMap()
-        card["id"] = card_id
-        card["kind"] = "basic"
+        card = CommentedMap(id=card_id, kind="basic")
         card["front"] = _text(f"What is {term}?", f"什么是{term}？")
         card["back"] = _text(text, text)
-        if _CJK.search(term + text):
+        if _CJK.search(term + text):  # copied from Chinese: someone must write the English
             card["tags"] = CommentedSeq([UNTRANSLATED])
             card["tags"].fa.set_flow_style()
-        source = _flow(note=self.note, section=section.heading)
-        if definition.subsection:
-            source["subsection"] = definition.subsection
-        card["source"] = source
-        card["origin"] = origin
+        sub = {"subsection": definition.subsection} if definition.subsection else {}
+        card["source"] = _flow(note=self.note, section=section.heading, **sub)
+        card["origin"] = _scalar(origin)
         return card
 
     def _reference(self, ref: NoteReference) -> CommentedMap:
-        if ref.kind == "link":
-            return _flow(kind="link", target=ref.target, title=ref.title)
-        return _flow(kind="image", target=ref.target, title=ref.title, exists=self._exists(ref))
+        exists = self._exists(ref) if ref.kind == "image" else None
+        checked = {} if exists is None else {"exists": exists}  # links and web images: unchecked
+        return _flow(kind=ref.kind, target=ref.target, title=ref.title, **checked)
 
     def _exists(self, ref: NoteReference) -> bool | None:
         target = unquote(ref.target.strip("<>"))
@@ -239,7 +246,15 @@ class _Merger:
         new_keys = [_item_key(x) for x in items]
         for item, item_key in zip(items, new_keys, strict=True):
             if item_key in old_keys:
-                _refresh_exists(old[old_keys.index(item_key)], item, target)
+                # An image's `exists` is a fact measured on disk, so it follows the disk.
+                found = old[old_keys.index(item_key)]
+                if (
+                    isinstance(found, dict)
+                    and "exists" in item
+                    and found.get("exists") != item["exists"]
+                ):
+                    found["exists"] = item["exists"]
+                    target.changed = True
                 continue
             if not old:  # a fresh block list, even where `[]` was written
                 old = CommentedSeq()
@@ -262,8 +277,12 @@ class _Merger:
                     topic_id = _get(f.data, "topic", "id")
                     report.flagged.append(f"gone from the notes: {topic_id} (section {section!r})")
         untranslated: list[str] = []
+        titles: list[str] = []
         for f in self.mine:
             topic_id = _get(f.data, "topic", "id")
+            title = _get(f.data, "topic", "title")
+            if _CJK.search(str(title if isinstance(title, str) else _get(title, "en"))):
+                titles.append(str(topic_id))
             for ref in _get(f.data, "topic", "references") or []:
                 if _get(ref, "kind") == "image" and _get(ref, "exists") is False:
                     report.flagged.append(f"missing image in {topic_id}: {_get(ref, 'target')}")
@@ -272,6 +291,10 @@ class _Merger:
                 english = f"{_get(card, 'front', 'en')}{_get(card, 'back', 'en')}"
                 if UNTRANSLATED in tags and _CJK.search(english):
                     untranslated.append(str(_get(card, "id")))
+        if titles:
+            report.flagged.append(
+                f"{len(titles)} topic title(s) need an English text: {', '.join(titles)}"
+            )
         if untranslated:
             report.flagged.append(
                 f"{len(untranslated)} card(s) need an English text "
@@ -290,12 +313,14 @@ def _sort_order(value: Any) -> float:
 
 
 def _flow(**values: Any) -> CommentedMap:
-    node = CommentedMap(values)
+    node = CommentedMap({k: _scalar(v) if isinstance(v, str) else v for k, v in values.items()})
     node.fa.set_flow_style()
     return node
 
 
 def _text(en: str, zh: str) -> CommentedMap:
+    if "\n" in en + zh:  # a block map, so that each line reads as written
+        return CommentedMap(en=_excerpt(_safe(en)), zh=_excerpt(_safe(zh)))
     return _flow(en=_safe(en), zh=_safe(zh))
 
 
@@ -307,7 +332,28 @@ def _safe(text: str) -> str:
 
 
 def _excerpt(text: str) -> str:
-    return LiteralScalarString(text) if "\n" in text else text
+    """A text in a block context: multi-line text as a literal block (``|-``)."""
+    return _scalar(text, block=True)
+
+
+def _scalar(text: str, *, block: bool = False) -> str:
+    """`text` in the plainest YAML style that surely reads back the same.
+
+    ruamel.yaml leaves some strings plain that its own parser then rejects in a flow
+    mapping (``{en: :<}``), so anything beyond plain words is quoted here: single quotes
+    keep backslashes (Windows paths) as written, double quotes can escape anything.
+    A literal block (``|-``) shows lines as written but cannot hold control characters.
+    """
+    odd = _NOT_IN_BLOCK.search(text)
+    if _PLAIN.match(text) and not odd:
+        return text
+    if block and "\n" in text and not odd:
+        style: type[str] = LiteralScalarString
+    elif "\n" not in text and not odd:
+        style = SingleQuotedScalarString
+    else:
+        style = DoubleQuotedScalarString
+    return style(text)
 
 
 def _item_key(item: Any) -> tuple[str, str]:
@@ -316,27 +362,13 @@ def _item_key(item: Any) -> tuple[str, str]:
     return "excerpt", str(item)
 
 
-def _refresh_exists(old: Any, new: Any, target: _YamlFile) -> None:
-    """An image's `exists` is a fact measured on disk, so it follows the disk."""
-    if isinstance(old, dict) and isinstance(new, dict) and "exists" in new:
-        if old.get("exists") != new["exists"]:
-            old["exists"] = new["exists"]
-            target.changed = True
-
-
 def _set_topic_key(topic: CommentedMap, key: str, value: Any) -> None:
     """Set `key`, inserting it where the format puts it (after the keys that precede it)."""
     if key in topic:
         topic[key] = value
         return
-    rank = _TOPIC_KEYS.index(key)
-    keys = list(topic.keys())
-    pos = len(keys)
-    for i, k in enumerate(keys):
-        if k in _TOPIC_KEYS and _TOPIC_KEYS.index(k) > rank:
-            pos = i
-            break
-    topic.insert(pos, key, value)
+    later = _TOPIC_KEYS[_TOPIC_KEYS.index(key) + 1 :]
+    topic.insert(next((i for i, k in enumerate(topic) if k in later), len(topic)), key, value)
 
 
 def _clip(text: str, width: int = 60) -> str:

@@ -19,6 +19,8 @@ The supported subset:
   Primes ``'`` give ′ (″ and ‴ for two and three).
 - ``\frac{a}{b}`` (also ``\dfrac``, ``\tfrac``) gives a/b, with parentheses around a part
   that holds an operator or a space at its top level: ``\frac{a+b}{2}`` gives (a+b)/2.
+  A fraction with something written right after it is bracketed so it reads as meant:
+  ``\frac{1}{m}\sum`` gives (1/m)∑ and ``\sqrt{x}y`` gives √(x)y.
 - ``\sqrt{x}`` √x, ``\sqrt{x+y}`` √(x+y), ``\sqrt[3]{x}`` ∛x, ``\sqrt[4]{x}`` ∜x,
   ``\sqrt[n]{x}`` ⁿ√x.
 - Operators and relations: ``\cdot \times \div \pm \mp \le \leq \ge \geq \ne \neq \approx
@@ -150,6 +152,7 @@ _PRIMES = {1: "′", 2: "″", 3: "‴"}
 _CHARS = {"-": "−", "*": "·", "~": " "}
 # Characters that make a fraction's part need parentheses when they stand at its top level.
 _OPERATOR_CHARS = frozenset("+-−*/=<>,;:·×÷±∓") | (frozenset("".join(_OPERATORS.values())) - {"|"})
+_PUNCTUATION = frozenset(",.;:!?|‖′")
 _OPENING_BRACKETS = frozenset("([{⟨⌊⌈")
 _CLOSING_BRACKETS = frozenset(")]}⟩⌋⌉")
 
@@ -179,16 +182,42 @@ class _Atom:
     base: str
     space: bool = False
     compound: bool = False  # a/b or √x: parenthesized before a script is attached
+    # How a/b or √x is drawn when something follows it directly: 1/m∑ would read as
+    # 1/(m∑), so it becomes (1/m)∑, and √xy becomes √(x)y.
+    glued: str | None = None
     primes: int = 0
     sub: str | None = None
     sup: str | None = None
 
-    def text(self) -> str:
-        base = self.base
-        if self.compound and (self.sub is not None or self.sup is not None or self.primes):
-            base = f"({base})"
+    def text(self, *, followed: bool = False) -> str:
+        scripted = self.sub is not None or self.sup is not None or self.primes > 0
+        if self.compound and scripted:
+            base = f"({self.base})"
+        elif followed and self.glued is not None:
+            base = self.glued
+        else:
+            base = self.base
         primes = _PRIMES.get(self.primes, "′" * self.primes)
         return base + primes + (self.sub or "") + (self.sup or "")
+
+
+def _joined(atoms: list[_Atom]) -> str:
+    texts = [atom.text() for atom in atoms]
+    for index, atom in enumerate(atoms[:-1]):
+        if atom.glued is not None and _reads_as_attached(texts[index + 1]):
+            texts[index] = atom.text(followed=True)
+    return "".join(texts)
+
+
+def _reads_as_attached(following: str) -> bool:
+    """True when `following`, written right after a/b or √x, would read as part of it."""
+    first = following[:1]
+    return bool(first) and not (
+        first.isspace()
+        or first in _OPERATOR_CHARS
+        or first in _CLOSING_BRACKETS
+        or first in _PUNCTUATION
+    )
 
 
 def _script(content: str, table: dict[str, str], marker: str) -> str:
@@ -241,6 +270,8 @@ def _accented(text: str, mark: str) -> str:
 
 
 def _clip(text: str) -> str:
+    """`text` on one line and at most _CLIP characters long, for a message."""
+    text = " ".join(text.split())
     return text if len(text) <= _CLIP else text[: _CLIP - 1] + "…"
 
 
@@ -302,7 +333,7 @@ class _MathParser:
                 atom = self._atom(atoms)
                 if atom is not None:
                     atoms.append(atom)
-        return "".join(atom.text() for atom in atoms)
+        return _joined(atoms)
 
     def _script_target(self, atoms: list[_Atom]) -> _Atom:
         """The atom a script or prime belongs to; spaces before the script are dropped."""
@@ -442,8 +473,7 @@ class _MathParser:
         if name == "sqrt":
             return self._root()
         if name == "not":
-            negated = self._argument()
-            return _Atom(unicodedata.normalize("NFC", (negated or "") + "\u0338"))
+            return self._negated()
         if name in _ACCENTS or name in _STYLES or name in _VERBATIM:
             return self._styled(name)
         return self._unknown(name)
@@ -481,6 +511,14 @@ class _MathParser:
         )
         return None
 
+    def _negated(self) -> _Atom:
+        """\\not before a relation: the relation struck through (\\not= is ≠)."""
+        relation = self._argument()
+        if relation is None:
+            example = "\\not= or \\not\\in"
+            self._problem(f"\\not needs a relation after it, like {example}; found {self._found()}")
+        return _Atom(unicodedata.normalize("NFC", (relation or "") + "\u0338"))
+
     def _fraction(self, name: str) -> _Atom:
         numerator = self._argument()
         denominator = self._argument() if numerator is not None else None
@@ -488,7 +526,8 @@ class _MathParser:
         if found < 2:
             self._problem(f"\\{name} needs 2 arguments, like \\{name}{{a}}{{b}}; found {found}")
         top, bottom = (numerator or "").strip(), (denominator or "").strip()
-        return _Atom(f"{_parenthesized(top)}/{_parenthesized(bottom)}", compound=True)
+        fraction = f"{_parenthesized(top)}/{_parenthesized(bottom)}"
+        return _Atom(fraction, compound=True, glued=f"({fraction})")
 
     def _root(self) -> _Atom:
         self._skip_spaces()
@@ -507,7 +546,10 @@ class _MathParser:
         if radicand is None:
             self._problem(f"\\sqrt needs an argument, like \\sqrt{{x}}; found {self._found()}")
         root = _ROOTS.get(index) or _script(index, _SUPERSCRIPTS, "^") + "√"
-        return _Atom(root + _parenthesized((radicand or "").strip()), compound=True)
+        drawn = (radicand or "").strip()
+        if _needs_parentheses(drawn) or _wrapped_in_parentheses(drawn):
+            return _Atom(root + _parenthesized(drawn), compound=True)
+        return _Atom(root + drawn, compound=True, glued=f"{root}({drawn})")
 
     def _styled(self, name: str) -> _Atom:
         content = self._verbatim_argument() if name in _VERBATIM else self._argument()

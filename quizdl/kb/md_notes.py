@@ -102,7 +102,7 @@ class _VerbatimMarkdown(MarkdownIt):
     """markdown-it that keeps link targets as written (no percent-encoding), so that
     ``深度学习.assets/x.png`` and ``C:\\Users\\x.png`` can be recorded and checked on disk."""
 
-    def normalizeLink(self, url: str) -> str:  # noqa: N802 (markdown-it's name)
+    def normalizeLink(self, url: str) -> str:
         return url
 
 
@@ -186,7 +186,7 @@ def _read_block(block: list[Token], lines: list[str], section: Section, sub: str
     has_text = False
     for i, token in enumerate(block):
         if token.type == "inline" and i > 0 and block[i - 1].type == "paragraph_open":
-            first = block[i - 1].map[0] if block[i - 1].map else 0
+            first = token.map[0] if token.map else 0
             consumed |= _read_definitions(token.content, first, section, sub)
             if any(
                 first + n not in consumed and _has_text(line)
@@ -199,9 +199,10 @@ def _read_block(block: list[Token], lines: list[str], section: Section, sub: str
             has_text = True
         elif token.type == "html_block" and _has_text(token.content):
             has_text = True
-    if not has_text or not block[0].map:
+    span = block[0].map
+    if not has_text or not span:
         return
-    start, stop = block[0].map
+    start, stop = span
     kept = [lines[n] for n in range(start, min(stop, len(lines))) if n not in consumed]
     excerpt = "\n".join(kept).strip("\n")
     if excerpt.strip():

@@ -16,6 +16,15 @@ from pypinyin import Style, lazy_pinyin
 
 # CJK unified ideographs (with extension A and the compatibility block): written in pinyin.
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Greek letters are common in deep-learning terms (β-VAE, λ): spelled out, not dropped.
+_GREEK = dict(
+    zip(
+        "αβγδεζηθικλμνξοπρσςτυφχψω",
+        "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho "
+        "sigma sigma tau upsilon phi chi psi omega".split(),
+        strict=True,
+    )
+)
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 # A heading such as "MLP、CNN、RNN、Transformer处理序列任务" would give a very long id;
 # ids are typed on the command line and shown in tables, so they are cut at a word boundary.
@@ -28,10 +37,12 @@ def slugify(text: str, fallback: str = "section") -> str:
     spelled = _HAN_RUN.sub(
         lambda m: " " + " ".join(lazy_pinyin(m.group(), Style.NORMAL)) + " ", text
     )
-    # NFKD splits "é" into "e" and a combining accent; the accent and any other
-    # non-ASCII character then fall away with the punctuation.
-    ascii_text = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode("ascii")
-    words = [w for w in _NOT_SLUG.split(ascii_text.lower()) if w]
+    # NFKD splits "é" into "e" and a combining accent; the accent is dropped, and any other
+    # character outside ASCII (such as "、" or an emoji) separates words like punctuation.
+    folded = "".join(f" {_GREEK[c]} " if c in _GREEK else c for c in spelled.casefold())
+    decomposed = unicodedata.normalize("NFKD", folded)
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    words = [w for w in _NOT_SLUG.split(letters) if w]
     slug = ""
     for word in words:
         longer = f"{slug}-{word}" if slug else word

@@ -64,6 +64,15 @@ RENDERED = [
     (r"$\frac{\sigma(x)(1-x)}{n}$", "σ(x)(1−x)/n"),
     (r"$\frac{a}{b}^2$", "(a/b)²"),
     (r"$\frac{\frac{a}{b}}{c}$", "(a/b)/c"),
+    # a fraction or root with something glued after it is bracketed so it reads right
+    (r"$\frac{1}{m}\sum_{i=1}^{m} L_i$", "(1/m)∑ᵢ₌₁ᵐ Lᵢ"),
+    (r"$\frac{1}{2}(a+b)$", "(1/2)(a+b)"),
+    (r"$\frac{a}{b}\frac{c}{d}$", "(a/b)c/d"),
+    (r"$\frac{a}{b}, c$", "a/b, c"),
+    (r"$\left(\frac{a}{b}\right)$", "(a/b)"),
+    (r"$\sqrt{x}y$", "√(x)y"),
+    (r"$\sqrt{x} y$", "√x y"),
+    (r"$0.5x(1 + \tanh(\sqrt{2/\pi}(x + 0.044715x^3)))$", "0.5x(1 + tanh(√(2/π)(x + 0.044715x³)))"),
     # roots
     (r"$\sqrt{x}$", "√x"),
     (r"$\sqrt{x+y}$", "√(x+y)"),
@@ -134,10 +143,13 @@ RENDERED = [
     (r"$a\,b\;c\!d$", "a b cd"),
     (r"$a~b$", "a b"),
     (r"$\sum\limits_{i} x$", "∑ᵢ x"),
+]
+
+# Math with problems (reported by math_problems) is still drawn as well as it can be.
+RENDERED_MALFORMED = [
     # unknown commands are left as written
     (r"$\fracc{a}{b}$", r"\fracc{a}{b}"),
     (r"$\foo x$", r"\foo x"),
-    # malformed math is drawn as well as it can be
     (r"$x$ and $y", "x and $y"),
     (r"$\frac{a}$", "a/"),
     (r"${x$", "x"),
@@ -145,17 +157,19 @@ RENDERED = [
 ]
 
 
-@pytest.mark.parametrize(("source", "expected"), RENDERED)
+@pytest.mark.parametrize(("source", "expected"), RENDERED + RENDERED_MALFORMED)
 def test_render_draws_each_construct(source: str, expected: str) -> None:
     assert render(source) == expected
 
 
-WELL_FORMED = [source for source, _ in RENDERED[:-6]]
-
-
-@pytest.mark.parametrize("source", WELL_FORMED)
+@pytest.mark.parametrize("source", [source for source, _ in RENDERED])
 def test_well_formed_math_has_no_problems(source: str) -> None:
     assert math_problems(source) == []
+
+
+@pytest.mark.parametrize("source", [source for source, _ in RENDERED_MALFORMED])
+def test_malformed_math_has_problems(source: str) -> None:
+    assert math_problems(source) != []
 
 
 PROBLEMS = [
@@ -172,6 +186,13 @@ PROBLEMS = [
         r"cost $5 and more",
         [
             r"unclosed $ before '5 and more': end the math with $, "
+            r"or write \$ for a literal dollar sign"
+        ],
+    ),
+    (
+        "costs $5 to\n  train\n",
+        [
+            r"unclosed $ before '5 to train': end the math with $, "
             r"or write \$ for a literal dollar sign"
         ],
     ),
@@ -193,6 +214,7 @@ PROBLEMS = [
             r"unmatched } in $\mathbb}$: remove it or add the { that opens it",
         ],
     ),
+    (r"$\not$", [r"\not needs a relation after it, like \not= or \not\in; found nothing"]),
     (r"$x^$", ["^ needs a superscript after it, like x^2 or x^{n+1}; found nothing"]),
     (
         r"$x_}$",
@@ -316,46 +338,12 @@ def test_render_is_stable_for_math_free_text() -> None:
     assert math_problems(text) == []
 
 
-LATEX_PIECES = st.sampled_from(
-    [
-        "$",
-        "$$",
-        "\\$",
-        "{",
-        "}",
-        "^",
-        "_",
-        "'",
-        "\\",
-        " ",
-        "x",
-        "2",
-        "-",
-        "*",
-        "[",
-        "]",
-        "(",
-        ")",
-        "\\frac",
-        "\\sqrt",
-        "\\left",
-        "\\right",
-        "\\hat",
-        "\\text",
-        "\\mathbb",
-        "\\not",
-        "\\alpha",
-        "\\sum",
-        "\\fracc",
-        "\\,",
-        "\\{",
-        "\\|",
-        ".",
-        "\\langle",
-        "\\rangle",
-        "é",
-    ]
+# Pieces that stress the parser when strung together at random (a space is added below).
+LATEX_PIECE_WORDS = (
+    r"$ $$ \$ { } ^ _ ' \ x 2 - * [ ] ( ) . é \frac \sqrt \sqrt[ \left \right \left. \hat \text"
+    r" \mathbb \not \alpha \sum \fracc \, \{ \| \langle \rangle \\ \limits \quad \operatorname"
 )
+LATEX_PIECES = st.sampled_from([" ", *LATEX_PIECE_WORDS.split()])
 
 
 @settings(max_examples=400, deadline=None)

@@ -26,7 +26,7 @@ def note_sections() -> list[str]:
     text = NOTES.read_text(encoding="utf-8")
     title = re.search(r"^# (.+)$", text, re.MULTILINE)
     assert title is not None
-    return [title.group(1).strip()] + re.findall(r"^## (.+?)\s*$", text, re.MULTILINE)
+    return [title.group(1).strip(), *re.findall(r"^## (.+?)\s*$", text, re.MULTILINE)]
 
 
 def test_at_least_120_cards_of_every_kind(kb: KnowledgeBase) -> None:

@@ -79,6 +79,8 @@ _FUNCTIONS: dict[str, Callable[[float], float]] = {
     "sqrt": _sqrt,
     "sigmoid": sigmoid,
     "tanh": math.tanh,
+    "sinh": math.sinh,
+    "cosh": math.cosh,
     "sin": math.sin,
     "cos": math.cos,
     "abs": abs,
@@ -130,7 +132,10 @@ def _value(node: Node, env: Mapping[str, float]) -> float:
                 return max(values)
             if name == "min":
                 return min(values)
-            return _finite(_FUNCTIONS[name](values[0]))
+            try:
+                return _finite(_FUNCTIONS[name](values[0]))
+            except OverflowError:  # sinh, cosh
+                raise Undefined("too large to be a number") from None
     raise AssertionError(f"unknown node {node!r}")  # pragma: no cover - Node is a closed union
 
 
@@ -142,7 +147,8 @@ def _power(base: float, exponent: float) -> float:
     except OverflowError:
         raise Undefined("too large to be a number") from None
     except ValueError:
-        raise Undefined(f"{base:g}^{exponent:g} is not a real number") from None
+        shown = f"({base:g})" if base < 0 else f"{base:g}"
+        raise Undefined(f"{shown}^{exponent:g} is not a real number") from None
 
 
 def _finite(value: float) -> float:

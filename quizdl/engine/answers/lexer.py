@@ -30,6 +30,8 @@ FUNCTIONS: dict[str, str] = {
     "sigmoid": "sigmoid",
     "σ": "sigmoid",
     "tanh": "tanh",
+    "sinh": "sinh",
+    "cosh": "cosh",
     "sin": "sin",
     "cos": "cos",
     "abs": "abs",
@@ -159,8 +161,8 @@ def tokenize(
             spaced = True
             i += 1
             continue
-        if len(tokens) >= MAX_TOKENS:
-            raise Unreadable(f"answer too long (more than {MAX_TOKENS:,} symbols)")
+        if len(tokens) >= MAX_TOKENS:  # a run of letters adds many: checked again below
+            raise _too_many_tokens()
         at = source.position(i)
         if ch in DIGITS or (ch == "." and _is_digits(text[i + 1 : i + 2])):
             seps = ("," if comma_groups else "") + (" " if space_groups else "")
@@ -181,7 +183,13 @@ def tokenize(
         else:
             raise Unreadable(f"unexpected character {ch!r} at position {at}")
         spaced = False
+    if len(tokens) > MAX_TOKENS:
+        raise _too_many_tokens()
     return tokens
+
+
+def _too_many_tokens() -> Unreadable:
+    return Unreadable(f"answer too long (more than {MAX_TOKENS:,} symbols)")
 
 
 def _is_digits(text: str) -> bool:

@@ -59,6 +59,26 @@ class Call:
 
 Node = Num | Const | Var | Neg | Percent | Sum | Product | Power | Call
 
+
+def children(node: Node) -> tuple[Node, ...]:
+    match node:
+        case Neg(operand) | Percent(operand):
+            return (operand,)
+        case Sum(terms):
+            return tuple(term for _, term in terms)
+        case Product(factors):
+            return tuple(factor for _, factor in factors)
+        case Power(base, exponent):
+            return (base, exponent)
+        case Call(_, args):
+            return args
+    return ()
+
+
+def has_variable(node: Node) -> bool:
+    return isinstance(node, Var) or any(has_variable(child) for child in children(node))
+
+
 _SUM, _PRODUCT, _UNARY, _POWER, _POSTFIX, _ATOM = range(1, 7)
 _SHOWN_NAMES = {"sigmoid": "σ", "pi": "π"}
 
@@ -86,12 +106,16 @@ def _render(node: Node) -> tuple[str, int]:
         case Sum(terms):
             parts = [_show(terms[0][1], _SUM)]
             for subtracted, term in terms[1:]:
-                parts.append(f" - {_show(term, _PRODUCT)}" if subtracted else f" + {_show(term, _SUM)}")
+                parts.append(
+                    f" - {_show(term, _PRODUCT)}" if subtracted else f" + {_show(term, _SUM)}"
+                )
             return "".join(parts), _SUM
         case Product(factors):
             parts = [_show(factors[0][1], _PRODUCT)]
             for divided, factor in factors[1:]:
-                parts.append(f"/{_show(factor, _UNARY)}" if divided else f"·{_show(factor, _PRODUCT)}")
+                parts.append(
+                    f"/{_show(factor, _UNARY)}" if divided else f"·{_show(factor, _PRODUCT)}"
+                )
             return "".join(parts), _PRODUCT
         case Power(base, exponent):
             return f"{_show(base, _POSTFIX)}^{_show(exponent, _UNARY)}", _POWER

@@ -59,7 +59,9 @@ def read_expression(raw: str, variables: tuple[str, ...]) -> Node:
 
 def read_vector(raw: str) -> tuple[Node, ...]:
     source = normalize(raw)
-    inner = _unwrap(tokenize(source, space_groups=False))
+    plain = tokenize(source, space_groups=False)
+    _check_brackets(plain)  # before splitting, so that "(1, 2" says what is missing
+    inner = _unwrap(plain)
     if _at_top(inner, ";"):
         items = _split(_unwrap(tokenize(source, comma_groups=True)), ";")
     elif _at_top(inner, ","):
@@ -97,7 +99,9 @@ class _Parser:
     def take(self) -> Token:
         if self.i >= len(self.tokens):
             last = self.tokens[-1]
-            raise Unreadable(f"the answer stops too early: something is missing after {last.shown!r}")
+            raise Unreadable(
+                f"the answer stops too early: something is missing after {last.shown!r}"
+            )
         token = self.tokens[self.i]
         self.i += 1
         return token
@@ -105,7 +109,9 @@ class _Parser:
     def enter(self, token: Token) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise Unreadable(f"nested too deeply (more than {MAX_DEPTH} levels) at position {token.at}")
+            raise Unreadable(
+                f"nested too deeply (more than {MAX_DEPTH} levels) at position {token.at}"
+            )
 
     def unexpected(self, token: Token) -> Unreadable:
         message = f"unexpected {token.shown!r} at position {token.at}"
@@ -236,18 +242,13 @@ class _Parser:
         return node if power is None else Power(node, power)
 
     def function_power(self, function: Token) -> Node:
-        start = self.i
-        bracket = self.peek_op("(")
-        if bracket:
-            self.i += 1
-        number = self.tokens[self.i] if self.i < len(self.tokens) else None
-        if number is not None and number.kind == "num":
-            self.i += 1
-            if not bracket or self.peek_op(")"):
-                self.i += 1 if bracket else 0
-                if self.peek_op("("):
-                    return _number(number)
-        self.i = start
+        """The n of tanh^n(x), also written tanh^(n)(x), which is how tanh²(x) is read."""
+        ahead = [t.text if t.kind == "op" else t.kind for t in self.tokens[self.i : self.i + 4]]
+        for pattern in (["num", "("], ["(", "num", ")", "("]):
+            if ahead[: len(pattern)] == pattern:
+                number = self.tokens[self.i + pattern.index("num")]
+                self.i += len(pattern) - 1  # the argument's "(" is left for the caller
+                return _number(number)
         raise Unreadable(
             f"after {function.shown + '^'!r} at position {function.at} write a whole power and "
             f"then the argument in brackets, e.g. {function.shown}^2(x); or write "
@@ -259,6 +260,31 @@ def _number(token: Token) -> Num:
     if float(token.text) == float("inf"):
         raise Unreadable(f"number too large at position {token.at}")
     return Num(token.text)
+
+
+def _check_brackets(tokens: list[Token]) -> None:
+    open_brackets: list[Token] = []
+    for token in tokens:
+        if token.kind != "op":
+            continue
+        if token.text in _CLOSING:
+            open_brackets.append(token)
+        elif token.text in (")", "]"):
+            if not open_brackets:
+                raise Unreadable(
+                    f"unexpected {token.shown!r} at position {token.at} (nothing to close)"
+                )
+            opening = open_brackets.pop()
+            if _CLOSING[opening.text] != token.text:
+                raise Unreadable(
+                    f"expected {_CLOSING[opening.text]!r} to close the {opening.shown!r} at "
+                    f"position {opening.at}, found {token.shown!r} at position {token.at}"
+                )
+    if open_brackets:
+        opening = open_brackets[-1]
+        raise Unreadable(
+            f"missing {_CLOSING[opening.text]!r} for the {opening.shown!r} at position {opening.at}"
+        )
 
 
 def _depths(tokens: list[Token]) -> list[int]:

@@ -11,6 +11,11 @@ from quizdl.engine.fmt import num
 from quizdl.engine.question import Draft, Draw, Family, Mistake, ParamSpec, distinct_mistakes
 from quizdl.kb.text import Text
 
+REL_TOL = 5e-3  # answers to 3 significant figures
+# Derivatives in the tails are small (GELU′(−3) ≈ −0.0005) but still asked to 3 significant
+# figures; the absolute band only matters for an exact 0 (ReLU′ for x < 0).
+ABS_TOL = 1e-6
+
 
 def sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
@@ -80,7 +85,8 @@ def _derivative_at(draw: Draw) -> Draft:
                 f(x),
             ),
         ],
-        rel_tol=1e-3,
+        rel_tol=REL_TOL,
+        abs_tol=ABS_TOL,
     )
     return Draft(
         prompt=Text(
@@ -95,8 +101,8 @@ def _derivative_at(draw: Draw) -> Draft:
             Text.same(f"x = {num(x)} → f′({num(x)}) = {num(answer, 6)}"),
         ),
         mistakes=mistakes,
-        rel_tol=5e-3,
-        abs_tol=5e-4,
+        rel_tol=REL_TOL,
+        abs_tol=ABS_TOL,
     )
 
 
@@ -348,8 +354,8 @@ def _derivative_max(draw: Draw) -> Draft:
         answer=answer,
         params=params,
         solution=solution,
-        mistakes=distinct_mistakes(answer, mistakes, rel_tol=5e-3, abs_tol=1e-15),
-        rel_tol=5e-3,
+        mistakes=distinct_mistakes(answer, mistakes, rel_tol=REL_TOL, abs_tol=1e-15),
+        rel_tol=REL_TOL,
         abs_tol=1e-15,
     )
 

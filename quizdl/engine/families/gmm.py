@@ -16,7 +16,7 @@ from quizdl.engine.question import (
 )
 from quizdl.kb.text import Text
 
-SUB = ("₀", "₁", "₂", "₃", "₄", "₅")
+SUB = ("₀", "₁", "₂", "₃")
 STDS = (0.5, 1.0, 1.5, 2.0)
 STD_TEXT = ("0.5", "1", "1.5", "2")
 # Mixture weights in tenths, every component at least 0.2 so none is negligible.
@@ -40,11 +40,6 @@ def responsibilities(
     return tuple(j / total for j in joint)
 
 
-def _uniform_indices(draw: Draw, count: int, size: int) -> list[int]:
-    """`size` indices in [0, count): one cheap vector draw instead of many integer draws."""
-    return [int(u * count) for u in draw.rng.random(size).tolist()]
-
-
 def _json(values: list[float]) -> list[JSONScalar]:
     return [*values]
 
@@ -66,7 +61,7 @@ VARIANCE_AS_STD = Text(
 UNNORMALISED = Text(
     en="That is πₖ·N(x|μₖ,σₖ) itself; divide by the sum over all components so that the "
     "responsibilities add up to 1.",
-    zh="这只是 πₖ·N(x|μₖ,σₖ)；还要除以所有分量之和，使响应度加起来等于 1。",
+    zh="这只是 πₖ·N(x|μₖ,σₖ)；还要除以所有分量之和，使责任度加起来等于 1。",
 )
 RESPONSIBILITY_FORMULA = Text.same(
     "γₖ = πₖ N(x|μₖ,σₖ) / Σⱼ πⱼ N(x|μⱼ,σⱼ),  N(x|μ,σ) = exp(−(x−μ)²/(2σ²)) / (σ√(2π))"
@@ -79,50 +74,59 @@ E_STEP_HINT = Text(
 
 def _responsibility_question(draw: Draw) -> Draft:
     k = draw.int("components")
-    tenths = draw.pick(WEIGHTS_2 if k == 2 else WEIGHTS_3)
+    # One vector draw for everything else (far cheaper than one generator call per value):
+    # u[0] weights, u[1] first mean, u[2] x, u[3] vector-or-one, u[4] which γ, u[5:] components.
+    u = draw.rng.random(k + 5).tolist()
+    weight_sets = WEIGHTS_2 if k == 2 else WEIGHTS_3
+    tenths = weight_sets[int(u[0] * len(weight_sets))]
     weights = [t / 10 for t in tenths]
-    start = draw.pick((-3, -2, -1, 0))
-    # One draw per component: a gap of 1 or 2 to the previous mean and one of four σ.
-    # Gaps of at most 2 keep x (between the outer means) in reach of every component.
-    codes = _uniform_indices(draw, 2 * len(STDS), k)
-    means = [float(start)]
+    # Per component a gap of 1 or 2 to the previous mean and one of four σ. Gaps of at most 2
+    # keep x (between the outer means) in reach of every component.
+    codes = [int(v * 2 * len(STDS)) for v in u[5:]]
+    means = [float(int(u[1] * 4) - 3)]
     for code in codes[1:]:
         means.append(means[-1] + 1 + code % 2)
     stds = [STDS[c // 2] for c in codes]
-    x = round(float(draw.rng.uniform(means[0], means[-1])), 1)
+    x = round(means[0] + u[2] * (means[-1] - means[0]), 1)
 
     densities = [normal_pdf(x, m, s) for m, s in zip(means, stds, strict=True)]
     joint = [w * d for w, d in zip(weights, densities, strict=True)]
     total = sum(joint)
     gammas = tuple(j / total for j in joint)
+    density_sum = sum(densities)
+    equal = tuple(d / density_sum for d in densities)  # the weights left out
+    squared = responsibilities(x, weights, means, [s * s for s in stds])  # σ² used as the std
+    raw = tuple(joint)
 
     # A single γ is asked only where it is not vanishingly small, so the question is not trivial.
     index = -1
-    if draw.pick(("vector", "one")) == "one":
-        index = draw.pick([i for i, g in enumerate(gammas) if g >= 0.02])
-
-    def part(values: tuple[float, ...]) -> float | tuple[float, ...]:
-        return values if index < 0 else values[index]
-
-    equal = responsibilities(x, [1.0 / k] * k, means, stds)
-    squared = responsibilities(x, weights, means, [s * s for s in stds])  # σ² used as the std
+    answer: float | tuple[float, ...] = gammas
+    wrong: list[float | tuple[float, ...]] = [equal, squared, raw]
+    if u[3] < 0.5:
+        eligible = [i for i, g in enumerate(gammas) if g >= 0.02]
+        index = eligible[int(u[4] * len(eligible))]
+        answer = gammas[index]
+        wrong = [equal[index], squared[index], raw[index]]
     mistakes = distinct_mistakes(
-        part(gammas),
+        answer,
         [
-            Mistake("forgot-weights", FORGOT_WEIGHTS, part(equal)),
-            Mistake("variance-as-std", VARIANCE_AS_STD, part(squared)),
-            Mistake("unnormalised", UNNORMALISED, part(tuple(joint))),
+            Mistake("forgot-weights", FORGOT_WEIGHTS, wrong[0]),
+            Mistake("variance-as-std", VARIANCE_AS_STD, wrong[1]),
+            Mistake("unnormalised", UNNORMALISED, wrong[2]),
         ],
         rel_tol=REL_TOL,
         abs_tol=5e-4,
     )
-    names = ", ".join(f"γ{SUB[i + 1]}" for i in range(k))
+    names = "γ₁, γ₂" if k == 2 else "γ₁, γ₂, γ₃"
     if index < 0:
         ask_en = f"give the responsibilities ({names}) (3 decimal places)."
-        ask_zh = f"求各分量的响应度 ({names})（保留 3 位小数）。"
+        ask_zh = f"求各分量的责任度（responsibility）({names})（保留 3 位小数）。"
     else:
         ask_en = f"what is the responsibility γ{SUB[index + 1]}? (3 decimal places)"
-        ask_zh = f"分量 {index + 1} 的响应度 γ{SUB[index + 1]} 是多少？（保留 3 位小数）"
+        ask_zh = (
+            f"分量 {index + 1} 的责任度（responsibility）γ{SUB[index + 1]} 是多少？"
+            "（保留 3 位小数）"
+        )
     mixture = (
         f"π = {_tuple_text([f'0.{t}' for t in tenths])}, "
         f"μ = {_tuple_text([str(int(m)) for m in means])}, "
@@ -137,7 +141,7 @@ def _responsibility_question(draw: Draw) -> Draft:
             f"对数据点 x = {x_text}，{ask_zh}",
         ),
         kind="vector" if index < 0 else "number",
-        answer=part(gammas),
+        answer=answer,
         params={
             "components": k,
             "weights": _json(weights),
@@ -148,8 +152,7 @@ def _responsibility_question(draw: Draw) -> Draft:
         },
         solution=(
             RESPONSIBILITY_FORMULA,
-            Text.same(f"x = {x_text}:  N(x|μₖ,σₖ) = {vec(densities)}"),
-            Text.same(f"πₖ N(x|μₖ,σₖ) = {vec(joint)},  Σ = {num(total)}"),
+            Text.same(f"x = {x_text}:  πₖ N(x|μₖ,σₖ) = {vec(joint)},  Σₖ = {num(total)}"),
             Text.same(f"({names}) = {vec(gammas)}"),
         ),
         mistakes=mistakes,
@@ -172,11 +175,7 @@ UNWEIGHTED_MEAN = Text(
     en="That takes the plain mean of all points for both components; each new mean weights "
     "the points by that component's responsibilities γᵢₖ.",
     zh="这是对所有点直接求平均，两个分量得到同一个均值；"
-    "新的均值要用该分量的响应度 γᵢₖ 对数据加权。",
-)
-DIVIDED_BY_N = Text(
-    en="That divides Σᵢ γᵢₖ xᵢ by N; divide by the component's effective count Nₖ = Σᵢ γᵢₖ.",
-    zh="这里用 N 去除 Σᵢ γᵢₖ xᵢ；应除以该分量的有效样本数 Nₖ = Σᵢ γᵢₖ。",
+    "新的均值要用该分量的责任度 γᵢₖ 对数据加权。",
 )
 WEIGHTS_NOT_NORMALISED = Text(
     en="Those weights are Nₖ = Σᵢ γᵢₖ; divide by N so that π₁ + π₂ = 1.",
@@ -191,10 +190,12 @@ M_STEP_HINT = Text(
 
 def _em_question(draw: Draw) -> Draft:
     n = draw.int("points")
-    mode = draw.pick(("given", "compute"))
+    # One vector draw: u[0] the variant, u[1] gap, u[2] σ, u[3:] the data points.
+    u = draw.rng.random(n + 3).tolist()
+    mode = "given" if u[0] < 0.5 else "compute"
     extra: dict[str, JSONScalar | list[JSONScalar]] = {}
     if mode == "given":
-        codes = _uniform_indices(draw, 13 * 9, n)
+        codes = [int(v * 13 * 9) for v in u[3:]]
         xs = [float(c % 13 - 4) for c in codes]  # data in [-4, 8]
         gamma_tenths = [c // 13 + 1 for c in codes]  # γᵢ₁ in 0.1 … 0.9
         gammas_1 = [t / 10 for t in gamma_tenths]
@@ -205,29 +206,33 @@ def _em_question(draw: Draw) -> Draft:
             f"γᵢ₁ = {g_text} (so γᵢ₂ = 1 − γᵢ₁)."
         )
         setup_zh = (
-            f"数据 x = {x_text}。E 步得到分量 1 的响应度 γᵢ₁ = {g_text}（因此 γᵢ₂ = 1 − γᵢ₁）。"
+            f"数据 x = {x_text}。E 步得到分量 1 的责任度 γᵢ₁ = {g_text}（因此 γᵢ₂ = 1 − γᵢ₁）。"
         )
     else:
-        weight_1 = draw.int("weight_tenths") / 10
+        weight_tenths = draw.int("weight_tenths")
         mean_1 = draw.int("mean_1")
-        mean_2 = mean_1 + draw.pick((2, 3, 4))
-        std_index = draw.pick((1, 2, 3))
+        mean_2 = mean_1 + 2 + int(u[1] * 3)  # 2 to 4 apart
+        std_index = 1 + int(u[2] * 3)  # σ = 1, 1.5 or 2
         std = STDS[std_index]
         width = mean_2 - mean_1 + 3  # data in [μ₁ − 1, μ₂ + 1]
-        xs = [float(mean_1 - 1 + c) for c in _uniform_indices(draw, width, n)]
-        weights = [weight_1, round(1 - weight_1, 1)]
+        xs = [float(mean_1 - 1 + int(v * width)) for v in u[3:]]
+        weights = [weight_tenths / 10, (10 - weight_tenths) / 10]
         means = [float(mean_1), float(mean_2)]
-        gammas_1 = [responsibilities(x, weights, means, [std, std])[0] for x in xs]
+        joint = [
+            (weights[0] * normal_pdf(x, means[0], std), weights[1] * normal_pdf(x, means[1], std))
+            for x in xs
+        ]
+        gammas_1 = [a / (a + b) for a, b in joint]
         x_text = _tuple_text([str(int(v)) for v in xs])
         params_text = (
-            f"π = ({num(weights[0])}, {num(weights[1])}), μ = ({mean_1}, {mean_2}), "
+            f"π = (0.{weight_tenths}, 0.{10 - weight_tenths}), μ = ({mean_1}, {mean_2}), "
             f"σ₁ = σ₂ = {STD_TEXT[std_index]}"
         )
         setup_en = (
             f"Data x = {x_text}. Current parameters: {params_text}. "
             "First compute the responsibilities γᵢ₁ (E-step)."
         )
-        setup_zh = f"数据 x = {x_text}。当前参数：{params_text}。先算响应度 γᵢ₁（E 步），再"
+        setup_zh = f"数据 x = {x_text}。当前参数：{params_text}。先算责任度 γᵢ₁（E 步），再"
         extra = {"weights": _json(weights), "means": _json(means), "std": std}
 
     answer = em_update(xs, gammas_1)
@@ -239,7 +244,6 @@ def _em_question(draw: Draw) -> Draft:
         answer,
         [
             Mistake("unweighted-mean", UNWEIGHTED_MEAN, (plain_mean, plain_mean, pi1, pi2)),
-            Mistake("divided-by-n", DIVIDED_BY_N, (s1 / n, s2 / n, pi1, pi2)),
             Mistake("weights-not-normalised", WEIGHTS_NOT_NORMALISED, (mu1, mu2, n1, n2)),
         ],
         rel_tol=REL_TOL,

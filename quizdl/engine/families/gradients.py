@@ -1,16 +1,21 @@
 """Backpropagation through a chain of scalar units, and why deep sigmoid stacks vanish
-(the notes: 梯度消失 when the activation's derivative is below 1, 梯度爆炸 when above)."""
+(the notes: 梯度消失 when the activation's derivative is below 1, 梯度爆炸 when above).
+
+Builders stay within the speed budget (tens of microseconds): the auxiliary random numbers
+come from one `rng.random` call, fixed texts are built once, and drawn short decimals are
+formatted with `short`."""
 
 from __future__ import annotations
 
 import math
 
 from quizdl.engine.families.activations import ACTIVATIONS
-from quizdl.engine.fmt import num, vec
+from quizdl.engine.fmt import num
 from quizdl.engine.question import (
     Draft,
     Draw,
     Family,
+    JSONScalar,
     Mistake,
     Params,
     ParamSpec,
@@ -18,11 +23,30 @@ from quizdl.engine.question import (
 )
 from quizdl.kb.text import Text
 
-_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 REL_TOL = 5e-3
 # Products of many factors below 1 get small; only the relative error matters.
 TINY = 1e-12
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def short(x: float) -> str:
+    """The text fmt.num gives for 1e-4 ≤ |x| < 1000 (and 0), four times faster."""
+    return f"{x + 0.0:.4g}"  # + 0.0 turns −0.0 into 0.0
+
+
+def fmt4(x: float) -> str:
+    """fmt.num(x), through the fast path when x is in the range where both agree."""
+    return f"{x + 0.0:.4g}" if 1e-4 <= abs(x) < 1000 or x == 0 else num(x)
+
+
+def _factor(x: float) -> str:
+    """A number ready to be multiplied in a formula: negatives in parentheses."""
+    return f"({x:.4g})" if x < 0 else f"{x + 0.0:.4g}"
+
+
+def _json(values: list[float]) -> list[JSONScalar]:
+    return [*values]
 
 
 def _sub(n: int) -> str:
@@ -33,127 +57,135 @@ def _sup(n: int) -> str:
     return str(n).translate(_SUPERSCRIPT)
 
 
-def _chain_text(activation: str, n: int) -> Text:
-    f = "σ" if activation == "sigmoid" else activation
-    return Text(
-        en=f"A chain of n = {n} scalar {activation} units: h₀ = x, hᵢ = {f}(zᵢ) with "
-        f"zᵢ = wᵢ·hᵢ₋₁ + bᵢ. Taking L = h{_sub(n)},",
-        zh=f"由 n = {n} 个标量 {activation} 单元串联：h₀ = x，hᵢ = {f}(zᵢ)，"
-        f"zᵢ = wᵢ·hᵢ₋₁ + bᵢ。取 L = h{_sub(n)}，",
-    )
+# ---- gradient-chain -------------------------------------------------------------------------
 
-
-def _chain_mistakes(
-    activation: str, n: int, weights: list[float], slopes: list[float], values: list[float]
-) -> list[Mistake]:
-    """The products a learner gets by leaving out a kind of factor, or by adding them."""
-    if activation == "sigmoid":
-        forgot_slope = Mistake(
-            "off-by-4k",
-            Text(
-                en="You multiplied the weights only and left out the factors σ′(zᵢ) ≤ 1/4: "
-                f"the result is at least 4{_sup(n)} times too large.",
-                zh=f"只乘了权重，漏掉了因子 σ′(zᵢ) ≤ 1/4：结果至少大了 4{_sup(n)} 倍。",
-            ),
-            math.prod(weights),
-        )
-    else:
-        forgot_slope = Mistake(
+_CHAIN_VARIANTS = ("zero-sigmoid", "sigmoid", "tanh", "ReLU")
+_SIG3 = ("(3 significant figures)", "（保留 3 位有效数字）")
+_CHAIN_RULE = Text.same("∂L/∂x = ∏ᵢ ∂hᵢ/∂hᵢ₋₁ = ∏ᵢ wᵢ·f′(zᵢ)")
+_SIGMOID_AT_0 = Text.same("σ′(0) = σ(0)(1 − σ(0)) = 0.5 × 0.5 = 0.25")
+_FORMULAS = {name: Text.same(formula) for name, (_, _, formula) in ACTIVATIONS.items()}
+_CHAIN_HINT = Text(
+    en="Chain rule: multiply ∂hᵢ/∂hᵢ₋₁ = wᵢ·f′(zᵢ) over all layers.",
+    zh="链式法则：把每层的 ∂hᵢ/∂hᵢ₋₁ = wᵢ·f′(zᵢ) 连乘起来。",
+)
+_FORGOT_SLOPE = {
+    "sigmoid": (
+        "off-by-4k",
+        Text(
+            en="You multiplied the weights only and left out the factors σ′(zᵢ) ≤ 1/4: "
+            "with n layers the result is at least 4ⁿ times too large.",
+            zh="只乘了权重，漏掉了因子 σ′(zᵢ) ≤ 1/4：n 层时结果至少大了 4ⁿ 倍。",
+        ),
+    ),
+    **{
+        name: (
             "forgot-activation-derivative",
             Text(
-                en=f"You multiplied the weights only and left out the factors {activation}′(zᵢ).",
-                zh=f"只乘了权重，漏掉了激活函数的导数因子 {activation}′(zᵢ)。",
+                en=f"You multiplied the weights only and left out the factors {name}′(zᵢ).",
+                zh=f"只乘了权重，漏掉了激活函数的导数因子 {name}′(zᵢ)。",
             ),
-            math.prod(weights),
         )
+        for name in ("tanh", "ReLU")
+    },
+}
+_FORGOT_WEIGHTS = Text(
+    en="Each layer contributes ∂zᵢ/∂hᵢ₋₁ = wᵢ as well as the activation's derivative.",
+    zh="每一层除了激活函数的导数，还要乘以 ∂zᵢ/∂hᵢ₋₁ = wᵢ。",
+)
+_SUM_NOT_PRODUCT = Text(
+    en="The chain rule multiplies the per-layer factors wᵢ·f′(zᵢ); you added them.",
+    zh="链式法则是把每层的因子 wᵢ·f′(zᵢ) 相乘，而不是相加。",
+)
+
+
+def _chain_mistakes(activation: str, weights: list[float], slopes: list[float]) -> list[Mistake]:
+    """The products a learner gets by leaving out a kind of factor, or by adding them."""
     return [
-        forgot_slope,
-        Mistake(
-            "forgot-weights",
-            Text(
-                en="Each layer contributes ∂zᵢ/∂hᵢ₋₁ = wᵢ as well as the activation's derivative.",
-                zh="每一层除了激活函数的导数，还要乘以 ∂zᵢ/∂hᵢ₋₁ = wᵢ。",
-            ),
-            math.prod(slopes),
-        ),
+        Mistake(*_FORGOT_SLOPE[activation], math.prod(weights)),
+        Mistake("forgot-weights", _FORGOT_WEIGHTS, math.prod(slopes)),
         Mistake(
             "sum-not-product",
-            Text(
-                en="The chain rule multiplies the per-layer factors wᵢ·f′(zᵢ); you added them.",
-                zh="链式法则是把每层的因子 wᵢ·f′(zᵢ) 相乘，而不是相加。",
-            ),
+            _SUM_NOT_PRODUCT,
             sum(w * s for w, s in zip(weights, slopes, strict=True)),
-        ),
-        Mistake(
-            "value-not-derivative",
-            Text(
-                en="You used the activation values f(zᵢ) where their derivatives f′(zᵢ) belong.",
-                zh="用了激活值 f(zᵢ)，应该用导数 f′(zᵢ)。",
-            ),
-            math.prod(w * v for w, v in zip(weights, values, strict=True)),
         ),
     ]
 
 
+def _chain_weights(u: list[float], n: int) -> list[float]:
+    """n weights with 0.5 ≤ |w| ≤ 3.0 (one decimal) and random signs, from 2n uniforms."""
+    return [round(0.5 + 2.5 * u[i], 1) * (1.0 if u[n + i] < 0.5 else -1.0) for i in range(n)]
+
+
+def _chain_preactivations(u: list[float], n: int, activation: str) -> list[float]:
+    """n pre-activations (two decimals) from n + 1 uniforms. ReLU units sit in the active
+    region, and now and then one is dead (z < 0) and stops the whole gradient; never z = 0,
+    where ReLU has no derivative."""
+    if activation != "ReLU":
+        return [round(-3.0 + 6.0 * u[i], 2) + 0.0 for i in range(n)]  # + 0.0: never −0.0
+    zs = [round(0.1 + 2.9 * u[i], 2) for i in range(n)]
+    if u[n] < 0.25:
+        dead = int(u[n] * 4 * n)  # u[n]·4 is uniform on [0, 1)
+        zs[dead] = -zs[dead]
+    return zs
+
+
 def _gradient_chain(draw: Draw) -> Draft:
-    variant = draw.pick(("zero-sigmoid", "sigmoid", "tanh", "ReLU"))
     n = draw.int("layers")
+    u = draw.rng.random(3 * n + 2).tolist()
+    variant = _CHAIN_VARIANTS[int(u[-1] * 4)]
     activation = "sigmoid" if variant == "zero-sigmoid" else variant
-    f, df, formula = ACTIVATIONS[activation]
-    head = _chain_text(activation, n)
-    question = Text(
-        en="what is ∂L/∂x? (3 significant figures)", zh="求 ∂L/∂x。（保留 3 位有效数字）"
+    df = ACTIVATIONS[activation][1]
+    fn = "σ" if activation == "sigmoid" else activation
+    last = _sub(n)
+    head_en = (
+        f"A chain of n = {n} scalar {activation} units: h₀ = x, hᵢ = {fn}(zᵢ) with "
+        f"zᵢ = wᵢ·hᵢ₋₁ + bᵢ. Taking L = h{last},"
+    )
+    head_zh = (
+        f"由 n = {n} 个标量 {activation} 单元串联：h₀ = x，hᵢ = {fn}(zᵢ)，"
+        f"zᵢ = wᵢ·hᵢ₋₁ + bᵢ。取 L = h{last}，"
     )
     if variant == "zero-sigmoid":
         w = draw.float("weight", decimals=1)
-        weights, zs = [w] * n, [0.0] * n
+        weights, slopes = [w] * n, [0.25] * n
         answer = (w * 0.25) ** n
         prompt = Text(
-            en=f"{head.en} every weight wᵢ = {num(w)}, and the biases make every pre-activation "
-            f"zᵢ = 0 on this input: {question.en}",
-            zh=f"{head.zh}所有权重 wᵢ = {num(w)}，偏置使这次输入下每个预激活 zᵢ = 0。{question.zh}",
+            en=f"{head_en} every weight wᵢ = {short(w)}, and the biases make every "
+            f"pre-activation zᵢ = 0 on this input: what is ∂L/∂x? {_SIG3[0]}",
+            zh=f"{head_zh}所有权重 wᵢ = {short(w)}，偏置使这次输入下每个预激活 zᵢ = 0。"
+            f"求 ∂L/∂x。{_SIG3[1]}",
         )
         solution: tuple[Text, ...] = (
-            Text.same("∂L/∂x = ∏ᵢ ∂hᵢ/∂hᵢ₋₁ = ∏ᵢ wᵢ·σ′(zᵢ)"),
-            Text.same("σ′(0) = σ(0)(1 − σ(0)) = 0.5 × 0.5 = 0.25"),
+            _CHAIN_RULE,
+            _SIGMOID_AT_0,
             Text.same(
-                f"∂L/∂x = ({num(w)} × 0.25){_sup(n)} = {num(w * 0.25)}{_sup(n)} = {num(answer)}"
+                f"∂L/∂x = ({short(w)} × 0.25){_sup(n)} = {short(w * 0.25)}{_sup(n)} "
+                f"= {fmt4(answer)}"
             ),
         )
         params: Params = {"activation": variant, "layers": n, "weight": w}
     else:
-        magnitudes = draw.floats(0.5, 3.0, n, decimals=1)
-        signs = draw.ints(0, 1, n)
-        weights = [m if s else -m for m, s in zip(magnitudes, signs, strict=True)]
-        if activation == "ReLU":
-            # Units in the active region, and now and then one dead unit (z < 0) that stops
-            # the whole gradient; never z = 0, where ReLU has no derivative.
-            zs = draw.floats(0.1, 3.0, n, decimals=2)
-            if draw.rng.random() < 0.25:
-                dead = draw.ints(0, n - 1, 1)[0]
-                zs[dead] = -zs[dead]
-        else:
-            zs = draw.floats(-3.0, 3.0, n, decimals=2)
+        weights = _chain_weights(u, n)
+        zs = _chain_preactivations(u[2 * n :], n, activation)
+        w_text = ", ".join([f"{w:g}" for w in weights])
+        z_text = ", ".join([f"{z:g}" for z in zs])
         prompt = Text(
-            en=f"{head.en} the weights are w = {vec(weights)} and the forward pass gave the "
-            f"pre-activations z = {vec(zs)}: {question.en}",
-            zh=f"{head.zh}权重 w = {vec(weights)}，前向传播得到的预激活 "
-            f"z = {vec(zs)}。{question.zh}",
+            en=f"{head_en} the weights are w = ({w_text}) and the forward pass gave the "
+            f"pre-activations z = ({z_text}): what is ∂L/∂x? {_SIG3[0]}",
+            zh=f"{head_zh}权重 w = ({w_text})，前向传播得到的预激活 z = ({z_text})。"
+            f"求 ∂L/∂x。{_SIG3[1]}",
         )
         slopes = [df(z) for z in zs]
         factors = [w * s for w, s in zip(weights, slopes, strict=True)]
         answer = math.prod(factors)
         solution = (
-            Text.same("∂L/∂x = ∏ᵢ ∂hᵢ/∂hᵢ₋₁ = ∏ᵢ wᵢ·f′(zᵢ)"),
-            Text.same(formula),
-            Text.same(f"f′(z) = {vec(slopes)}"),
-            Text.same(f"wᵢ·f′(zᵢ) = {vec(factors)}"),
-            Text.same(f"∂L/∂x = {' × '.join(num(x) for x in factors)} = {num(answer)}"),
+            _CHAIN_RULE,
+            _FORMULAS[activation],
+            Text.same(f"f′(z) = ({', '.join([short(s) for s in slopes])})"),
+            Text.same(f"∂L/∂x = {' × '.join([_factor(x) for x in factors])} = {fmt4(answer)}"),
         )
-        params = {"activation": variant, "layers": n, "weights": [*weights], "z": [*zs]}
-    slopes = [df(z) for z in zs]
-    values = [f(z) for z in zs]
-    mistakes = _chain_mistakes(activation, n, weights, slopes, values)
+        params = {"activation": variant, "layers": n, "weights": _json(weights), "z": _json(zs)}
+    mistakes = _chain_mistakes(activation, weights, slopes)
     return Draft(
         prompt=prompt,
         kind="number",
@@ -163,112 +195,116 @@ def _gradient_chain(draw: Draw) -> Draft:
         mistakes=distinct_mistakes(answer, mistakes, REL_TOL, TINY),
         rel_tol=REL_TOL,
         abs_tol=TINY,
-        hint=Text(
-            en="Chain rule: multiply ∂hᵢ/∂hᵢ₋₁ = wᵢ·f′(zᵢ) over all layers.",
-            zh="链式法则：把每层的 ∂hᵢ/∂hᵢ₋₁ = wᵢ·f′(zᵢ) 连乘起来。",
-        ),
+        hint=_CHAIN_HINT,
     )
 
 
-# choice key -> (en, zh)
+# ---- gradient-vanish-explode ----------------------------------------------------------------
+
+# choice key -> outcome
 _OUTCOMES = {
-    "a": ("It vanishes (shrinks towards 0).", "梯度消失（趋向 0）。"),
-    "b": ("It explodes (grows without bound).", "梯度爆炸（无限增大）。"),
-    "c": (
-        "It keeps its size (neither vanishes nor explodes).",
-        "保持原来的量级（既不消失也不爆炸）。",
+    "a": Text(en="It vanishes (shrinks towards 0).", zh="梯度消失（趋向 0）。"),
+    "b": Text(en="It explodes (grows without bound).", zh="梯度爆炸（无限增大）。"),
+    "c": Text(
+        en="It keeps its size (neither vanishes nor explodes).",
+        zh="保持原来的量级（既不消失也不爆炸）。",
     ),
 }
+_CHOICES = tuple(_OUTCOMES.items())
+_VANISH_ACTIVATIONS = ("sigmoid", "tanh", "ReLU")
 # activation -> (largest derivative, where it is reached)
 _MAX_SLOPE = {
-    "sigmoid": (0.25, ("at z = 0", "在 z = 0 处")),
-    "tanh": (1.0, ("at z = 0", "在 z = 0 处")),
-    "ReLU": (1.0, ("for z > 0", "在 z > 0 时")),
+    "sigmoid": (0.25, Text(en="at z = 0", zh="在 z = 0 处")),
+    "tanh": (1.0, Text(en="at z = 0", zh="在 z = 0 处")),
+    "ReLU": (1.0, Text(en="for z > 0", zh="在 z > 0 时")),
 }
+# The id of the mistake "chose this outcome" when no more specific diagnosis fits.
+_CLAIMED = {"a": "claimed-vanish", "b": "claimed-explode", "c": "claimed-stable"}
 
 
 def _outcome(factor: float) -> str:
     return "a" if factor < 1 else "b" if factor > 1 else "c"
 
 
+def _vanish_mistakes(
+    outcome: str, activation: str, w: float, top: float, shown: str, factor: float
+) -> tuple[Mistake, ...]:
+    """One mistake per wrong key: judging by |w| alone, by the activation alone, or else a
+    plain wrong direction."""
+    by_weight, by_activation = _outcome(w), _outcome(top)
+    mistakes: list[Mistake] = []
+    for key in ("a", "b", "c"):
+        if key == outcome:
+            continue
+        if key == by_weight:
+            label = Text(
+                en=f"You judged by |w| = {short(w)} alone; each layer also multiplies by the "
+                f"{activation} derivative (at most {short(top)}): per layer {shown}.",
+                zh=f"只看了 |w| = {short(w)}；每层还要乘以 {activation} 的导数"
+                f"（最大 {short(top)}）：每层因子 {shown}。",
+            )
+            mistakes.append(Mistake("weight-only", label, key))
+        elif key == by_activation:
+            label = Text(
+                en="You judged by the activation alone; the weight counts too: per layer the "
+                f"factor is |w|·max f′ = {shown}.",
+                zh=f"只看了激活函数；权重同样重要：每层因子 |w|·max f′ = {shown}。",
+            )
+            mistakes.append(Mistake("derivative-only", label, key))
+        else:
+            label = Text(
+                en=f"The factor per layer is {shown}; after n layers the gradient scales as "
+                f"{short(factor)}ⁿ.",
+                zh=f"每层因子为 {shown}；经过 n 层后梯度按 {short(factor)}ⁿ 变化。",
+            )
+            mistakes.append(Mistake(_CLAIMED[key], label, key))
+    return tuple(mistakes)
+
+
 def _vanish_explode(draw: Draw) -> Draft:
-    outcome = draw.pick(("a", "b", "c"))
-    activation = draw.pick(("sigmoid", "tanh", "ReLU"))
     n = draw.int("layers")
-    top, (where_en, where_zh) = _MAX_SLOPE[activation]
+    u = draw.rng.random(3).tolist()
+    outcome = "abc"[int(u[0] * 3)]
+    activation = _VANISH_ACTIVATIONS[int(u[1] * 3)]
+    top, where = _MAX_SLOPE[activation]
     stable = 1.0 / top
     if outcome == "a":
-        w = round(float(draw.rng.uniform(0.2, 0.95 * stable)), 2)
+        w = round(0.2 + (0.95 * stable - 0.2) * u[2], 2)
     elif outcome == "b":
-        w = round(float(draw.rng.uniform(1.05 * stable, 2.0 * stable)), 2)
+        w = round(1.05 * stable + 0.95 * stable * u[2], 2)
     else:
         w = stable
     factor = w * top
-    shown = f"{num(w)} × {num(top)} = {num(factor)}"
-    mistakes: list[Mistake] = []
-    by_weight = _outcome(w)
-    mistakes.append(
-        Mistake(
-            "weight-only",
-            Text(
-                en=f"You judged by |w| = {num(w)} alone; each layer also multiplies by the "
-                f"{activation} derivative (at most {num(top)}): per layer {shown}.",
-                zh=f"只看了 |w| = {num(w)}；每层还要乘以 {activation} 的导数（最大 {num(top)}）："
-                f"每层因子 {shown}。",
-            ),
-            by_weight,
-        )
-    )
-    mistakes.append(
-        Mistake(
-            "derivative-only",
-            Text(
-                en=f"You judged by the activation alone; the weight counts too: per layer the "
-                f"factor is |w|·max f′ = {shown}.",
-                zh=f"只看了激活函数；权重同样重要：每层因子 |w|·max f′ = {shown}。",
-            ),
-            _outcome(top),
-        )
-    )
-    mistakes += [
-        Mistake(
-            "wrong-direction",
-            Text(
-                en=f"The factor per layer is {shown}; after n layers the gradient scales as "
-                f"{num(factor)}ⁿ.",
-                zh=f"每层因子为 {shown}；经过 n 层后梯度按 {num(factor)}ⁿ 变化。",
-            ),
-            key,
-        )
-        for key in ("a", "b", "c")
-    ]
-    power = factor**n
+    shown = f"{short(w)} × {short(top)} = {short(factor)}"
     return Draft(
         prompt=Text(
             en=f"A network of n = {n} layers has one scalar {activation} unit per layer. "
-            f"Backpropagation multiplies the gradient, in every layer, by the weight "
-            f"(|w| = {num(w)} in every layer) and by the {activation} derivative. Assume every "
-            "unit sits where its derivative is largest. On its way to the first layer the "
-            "gradient…",
-            zh=f"一个 n = {n} 层的网络，每层一个标量 {activation} 单元。反向传播时每一层都把梯度"
-            f"乘以权重（每层 |w| = {num(w)}）和 {activation} 的导数。假设每个单元都处在导数最大"
-            "的位置。梯度传到第一层时……",
+            "Backpropagation multiplies the gradient, in every layer, by the weight "
+            f"(|w| = {short(w)} in every layer) and by the {activation} derivative. Assume "
+            "every unit sits where its derivative is largest. On its way to the first layer "
+            "the gradient…",
+            zh=f"一个 n = {n} 层的网络，每层一个标量 {activation} 单元。反向传播时每一层都把"
+            f"梯度乘以权重（每层 |w| = {short(w)}）和 {activation} 的导数。假设每个单元都处在"
+            "导数最大的位置。梯度传到第一层时……",
         ),
         kind="choice",
         answer=outcome,
         params={"activation": activation, "layers": n, "weight": w},
         solution=(
             Text(
-                en=f"max {activation}′ = {num(top)}, reached {where_en}",
-                zh=f"{activation}′ 的最大值为 {num(top)}，{where_zh}取到",
+                en=f"max {activation}′ = {short(top)}, reached {where.en}",
+                zh=f"{activation}′ 的最大值为 {short(top)}，{where.zh}取到",
             ),
             Text.same(f"|w|·max f′ = {shown}"),
-            Text.same(f"{num(factor)}{_sup(n)} = {num(power)}"),
-            Text(en=_OUTCOMES[outcome][0], zh=_OUTCOMES[outcome][1]),
+            Text.same(f"{short(factor)}{_sup(n)} = {fmt4(factor**n)}"),
+            _OUTCOMES[outcome],
         ),
-        mistakes=distinct_mistakes(outcome, mistakes, rel_tol=0.0),
-        choices=tuple((key, Text(en=en, zh=zh)) for key, (en, zh) in _OUTCOMES.items()),
+        mistakes=_vanish_mistakes(outcome, activation, w, top, shown, factor),
+        choices=_CHOICES,
     )
+
+
+# ---- layers-until-threshold -----------------------------------------------------------------
 
 
 def first_layer_below(numerator: int, denominator: int, exponent: int) -> int:
@@ -283,61 +319,63 @@ def first_layer_below(numerator: int, denominator: int, exponent: int) -> int:
     return n
 
 
+_THRESHOLD_VARIANTS = ("sigmoid", "weighted", "factor")
+# Per-layer factors in hundredths; 0.1 hits the threshold 10⁻ᵏ exactly after k layers.
 _FACTORS = (10, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90, 95)
+_SIGMOID_SETUP = Text(
+    en="Each sigmoid layer multiplies the backpropagated gradient by at most σ′ ≤ 0.25.",
+    zh="每个 sigmoid 层把反向传播的梯度最多乘以 σ′ ≤ 0.25。",
+)
+_SIGMOID_FACTOR = Text.same("f = max σ′ = 0.25")
+
+
+def _threshold_setup(variant: str, u: float) -> tuple[int, int, Text, Text]:
+    """(numerator, denominator) of the per-layer factor, the setup text and its derivation."""
+    if variant == "sigmoid":
+        return 1, 4, _SIGMOID_SETUP, _SIGMOID_FACTOR
+    if variant == "weighted":
+        tenths = 2 + int(u * 37)  # |w| from 0.2 to 3.8, so |w|·0.25 < 1
+        w = short(tenths / 10)
+        setup = Text(
+            en="Each sigmoid layer multiplies the backpropagated gradient by its weight, "
+            f"|w| = {w}, and by σ′ ≤ 0.25.",
+            zh=f"每个 sigmoid 层把反向传播的梯度乘以权重 |w| = {w} 和 σ′ ≤ 0.25。",
+        )
+        return tenths, 40, setup, Text.same(f"f = |w|·max σ′ = {w} × 0.25 = {short(tenths / 40)}")
+    percent = _FACTORS[int(u * len(_FACTORS))]
+    f = short(percent / 100)
+    setup = Text(
+        en=f"Each layer multiplies the backpropagated gradient by at most {f}.",
+        zh=f"每一层把反向传播的梯度最多乘以 {f}。",
+    )
+    return percent, 100, setup, Text.same(f"f = {f}")
 
 
 def _layers_until_threshold(draw: Draw) -> Draft:
-    variant = draw.pick(("sigmoid", "weighted", "factor"))
     k = draw.int("exponent")
-    if variant == "sigmoid":
-        numerator, denominator = 1, 4
-        setup = Text(
-            en="Each sigmoid layer multiplies the backpropagated gradient by at most σ′ ≤ 0.25.",
-            zh="每个 sigmoid 层把反向传播的梯度最多乘以 σ′ ≤ 0.25。",
-        )
-    elif variant == "weighted":
-        tenths = draw.ints(2, 38, 1)[0]
-        numerator, denominator = tenths, 40
-        setup = Text(
-            en=f"Each sigmoid layer multiplies the backpropagated gradient by its weight, "
-            f"|w| = {num(tenths / 10)}, and by σ′ ≤ 0.25.",
-            zh=f"每个 sigmoid 层把反向传播的梯度乘以权重 |w| = {num(tenths / 10)} 和 σ′ ≤ 0.25。",
-        )
-    else:
-        numerator, denominator = draw.pick(_FACTORS), 100
-        setup = Text(
-            en=f"Each layer multiplies the backpropagated gradient by at most "
-            f"{num(numerator / denominator)}.",
-            zh=f"每一层把反向传播的梯度最多乘以 {num(numerator / denominator)}。",
-        )
+    u = draw.rng.random(2).tolist()
+    variant = _THRESHOLD_VARIANTS[int(u[0] * 3)]
+    numerator, denominator, setup, derivation = _threshold_setup(variant, u[1])
     factor = numerator / denominator
+    f = short(factor)
     n = first_layer_below(numerator, denominator, k)
     threshold = f"10{_sup(-k)}"
-    ratio = k * math.log(10) / -math.log(factor)
+    previous = factor ** (n - 1)
     exact = numerator ** (n - 1) * 10**k == denominator ** (n - 1)
-    below = Text(
-        en=f"{num(factor)}{_sup(n)} = {num(factor**n)} < {threshold}",
-        zh=f"{num(factor)}{_sup(n)} = {num(factor**n)} < {threshold}",
-    )
     if exact:
         check = Text(
-            en=f"{num(factor)}{_sup(n - 1)} = {threshold} exactly, which is not below it; "
-            f"so n = {n}",
-            zh=f"{num(factor)}{_sup(n - 1)} 恰好等于 {threshold}，不算低于；所以 n = {n}",
+            en=f"{f}{_sup(n - 1)} = {threshold} exactly, which is not below it; so n = {n}",
+            zh=f"{f}{_sup(n - 1)} 恰好等于 {threshold}，不算低于；所以 n = {n}",
         )
     else:
-        check = Text(
-            en=f"{num(factor)}{_sup(n - 1)} = {num(factor ** (n - 1))} ≥ {threshold}; so n = {n}",
-            zh=f"{num(factor)}{_sup(n - 1)} = {num(factor ** (n - 1))} ≥ {threshold}；所以 n = {n}",
-        )
-    wrong_base = math.ceil(k / -math.log(factor))
+        check = Text.same(f"{f}{_sup(n - 1)} = {fmt4(previous)} ≥ {threshold} → n = {n}")
     mistakes = [
         Mistake(
             "off-by-one",
             Text(
-                en=f"After {n - 1} layers the bound is {num(factor ** (n - 1))}, not yet strictly "
+                en=f"After {n - 1} layers the bound is {fmt4(previous)}, not yet strictly "
                 f"below {threshold}.",
-                zh=f"{n - 1} 层后上界为 {num(factor ** (n - 1))}，还没有严格低于 {threshold}。",
+                zh=f"{n - 1} 层后上界为 {fmt4(previous)}，还没有严格低于 {threshold}。",
             ),
             float(n - 1),
         ),
@@ -345,28 +383,26 @@ def _layers_until_threshold(draw: Draw) -> Draft:
             "log-base",
             Text(
                 en=f"log₁₀ of the threshold is −{k}, but you divided by the natural log "
-                f"ln {num(factor)}: use the same base on both sides.",
-                zh=f"阈值的 log₁₀ 是 −{k}，却除以了自然对数 ln {num(factor)}："
-                "分子分母要用同一个底。",
+                f"ln {f}: use the same base on both sides.",
+                zh=f"阈值的 log₁₀ 是 −{k}，却除以了自然对数 ln {f}：分子分母要用同一个底。",
             ),
-            float(wrong_base),
+            float(math.ceil(k / -math.log(factor))),
         ),
     ]
+    ratio = k * math.log(10) / -math.log(factor)
     return Draft(
         prompt=Text(
-            en=f"{setup.en} After how many layers n is the bound fⁿ on the gradient factor first "
-            f"strictly below {threshold}? (an integer)",
+            en=f"{setup.en} After how many layers n is the bound fⁿ on the gradient factor "
+            f"first strictly below {threshold}? (an integer)",
             zh=f"{setup.zh}经过多少层 n 后，梯度因子的上界 fⁿ 第一次严格低于 {threshold}？（整数）",
         ),
         kind="number",
         answer=float(n),
         params={"variant": variant, "factor": factor, "exponent": k},
         solution=(
-            Text.same(f"f = {num(factor)}"),
-            Text.same(
-                f"fⁿ < {threshold} ⟺ n > ln(10{_sup(-k)}) / ln({num(factor)}) = {num(ratio)}"
-            ),
-            below,
+            derivation,
+            Text.same(f"fⁿ < {threshold} ⟺ n > ln({threshold}) / ln({f}) = {short(ratio)}"),
+            Text.same(f"{f}{_sup(n)} = {fmt4(factor**n)} < {threshold}"),
             check,
         ),
         # Integers one apart are different answers: compare them with a band under 1/3.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from quizdl.engine.families.param_counts import count_draft, mistake
 from quizdl.engine.fmt import num
-from quizdl.engine.question import Draft, Draw, Family, Mistake, ParamSpec
+from quizdl.engine.question import Draft, Draw, Family, ParamSpec
 from quizdl.kb.text import Text
 
 CELLS = ("RNN", "LSTM", "GRU")
@@ -42,6 +42,44 @@ def rnn_param_count(
     return total
 
 
+_ONE_BIAS_VECTOR = Text(
+    en="PyTorch keeps two bias vectors, bias_ih and bias_hh, so each gate block has 2H biases.",
+    zh="PyTorch 有两个偏置向量 bias_ih 和 bias_hh，所以每个门块有 2H 个偏置。",
+)
+_FORGOT_GATES = Text(
+    en="You counted a plain RNN cell (g = 1); an LSTM has 4 gate blocks of H rows, a GRU 3.",
+    zh="你按普通 RNN 单元（g = 1）算了；LSTM 有 4 个门块（每块 H 行），GRU 有 3 个。",
+)
+_LSTM_NOT_3 = Text(
+    en="An LSTM has 4 gate blocks (input, forget, cell, output), not 3.",
+    zh="LSTM 有 4 个门块（输入门、遗忘门、候选记忆、输出门），不是 3 个。",
+)
+_GRU_NOT_4 = Text(
+    en="A GRU has 3 gate blocks (reset, update, new), not 4.",
+    zh="GRU 有 3 个门块（重置门、更新门、候选状态），不是 4 个。",
+)
+_FORGOT_BIDIRECTIONAL = Text(
+    en="bidirectional=True doubles every layer: a forward and a backward set of weights.",
+    zh="bidirectional=True 让每一层都有前向和反向两套权重，参数翻倍。",
+)
+_WRONG_LAYER_INPUT = Text(
+    en="Layers above the first take the hidden output of the layer below (H, or 2H when "
+    "bidirectional), not the original input.",
+    zh="第一层之上的各层输入是下一层的隐藏输出（H，双向时为 2H），不是原始输入。",
+)
+_NOT_DOUBLED = Text(
+    en="The layer below is bidirectional, so its output concatenates both directions: 2H, not H.",
+    zh="下一层是双向的，输出把两个方向拼接起来：2H，不是 H。",
+)
+
+
+GATE_NOTES = {
+    "RNN": ("g = 1 (no gates)", "g = 1（没有门）"),
+    "LSTM": ("g = 4 (input, forget, cell, output)", "g = 4（输入门、遗忘门、候选记忆、输出门）"),
+    "GRU": ("g = 3 (reset, update, new)", "g = 3（重置门、更新门、候选状态）"),
+}
+
+
 def _rnn(draw: Draw) -> Draft:
     cell = CELLS[draw.int("cell")]
     i, h = draw.int("input"), draw.int("hidden")
@@ -55,32 +93,35 @@ def _rnn(draw: Draw) -> Draft:
         f"bidirectional={bidirectional})"
     )
     prompt = Text(
-        en=f"{layer}, with PyTorch's default bias=True. How many learnable parameters does it have?",
+        en=f"{layer}, with PyTorch's default bias=True. How many learnable parameters does it "
+        "have?",
         zh=f"{layer}，使用 PyTorch 默认的 bias=True。它有多少个可学习参数？",
     )
     first = g * (h * i + h * h + 2 * h)
-    gate_note = {
-        "RNN": ("g = 1 (no gates)", "g = 1（没有门）"),
-        "LSTM": ("g = 4 (input, forget, cell, output)", "g = 4（输入门、遗忘门、候选记忆、输出门）"),
-        "GRU": ("g = 3 (reset, update, new)", "g = 3（重置门、更新门、候选状态）"),
-    }[cell]
+    gate_note = GATE_NOTES[cell]
     steps = [
         Text(
             en=f"per layer and direction: weight_ih (gH × input), weight_hh (gH × H), bias_ih and "
             f"bias_hh (gH each), with {gate_note[0]}",
-            zh=f"每层每个方向：weight_ih (gH × 输入)、weight_hh (gH × H)、bias_ih 和 bias_hh "
+            zh=f"每层每个方向：weight_ih (gH × 输入)、weight_hh (gH × H)、bias_ih 和 bias_hh"
             f"（各 gH 个），其中 {gate_note[1]}",
         ),
-        Text.same(f"layer 1: {g}·({h}·{i} + {h}² + 2·{h}) = {num(first)}"),
+        Text(
+            en=f"layer 1: {g}·({h}·{i} + {h}² + 2·{h}) = {num(first)}",
+            zh=f"第 1 层：{g}·({h}·{i} + {h}² + 2·{h}) = {num(first)}",
+        ),
     ]
     if layers > 1:
         upper_in = directions * h
         upper = g * (h * upper_in + h * h + 2 * h)
+        upper_en, upper_zh = (
+            ("layer 2", "第 2 层") if layers == 2 else (f"layers 2–{layers}", f"第 2–{layers} 层")
+        )
         steps.append(
             Text(
-                en=f"layers 2–{layers} take the {upper_in}-dim output of the layer below: "
-                f"{g}·({h}·{upper_in} + {h}² + 2·{h}) = {num(upper)} each",
-                zh=f"第 2–{layers} 层的输入是下一层的 {upper_in} 维输出："
+                en=f"{upper_en}: the input is the {upper_in}-dim output of the layer below, "
+                f"{g}·({h}·{upper_in} + {h}² + 2·{h}) = {num(upper)} per layer",
+                zh=f"{upper_zh}：输入是下一层的 {upper_in} 维输出，"
                 f"每层 {g}·({h}·{upper_in} + {h}² + 2·{h}) = {num(upper)}",
             )
         )
@@ -93,61 +134,35 @@ def _rnn(draw: Draw) -> Draft:
                 zh=f"双向：2 × {num(answer // 2)} = {num(answer)}",
             )
         )
-    mistakes: list[Mistake] = [
+    mistakes = [
         mistake(
             "one-bias-vector",
-            "PyTorch keeps two bias vectors, bias_ih and bias_hh, so each gate block has 2H biases.",
-            "PyTorch 有两个偏置向量 bias_ih 和 bias_hh，所以每个门块有 2H 个偏置。",
+            _ONE_BIAS_VECTOR,
             rnn_param_count(cell, i, h, layers, bidirectional, bias_vectors=1),
         )
     ]
     if cell != "RNN":
-        wrong_g = 3 if cell == "LSTM" else 4
+        wrong_g, label = (3, _LSTM_NOT_3) if cell == "LSTM" else (4, _GRU_NOT_4)
         mistakes += [
             mistake(
                 "forgot-gates",
-                f"You counted a plain RNN cell; an {cell} has {g} gate blocks of H rows.",
-                f"你按普通 RNN 单元算了；{cell} 有 {g} 个门块，每块 H 行。",
+                _FORGOT_GATES,
                 rnn_param_count(cell, i, h, layers, bidirectional, gates=1),
             ),
             mistake(
                 "wrong-gate-count",
-                f"An {cell} has {g} gate blocks, not {wrong_g} "
-                f"({'LSTM: i, f, g, o' if cell == 'LSTM' else 'GRU: r, z, n'}).",
-                f"{cell} 有 {g} 个门块，不是 {wrong_g} 个"
-                f"（{'LSTM：i, f, g, o' if cell == 'LSTM' else 'GRU：r, z, n'}）。",
+                label,
                 rnn_param_count(cell, i, h, layers, bidirectional, gates=wrong_g),
             ),
         ]
     if bidirectional:
-        mistakes.append(
-            mistake(
-                "forgot-bidirectional",
-                "bidirectional=True doubles every layer: a forward and a backward set of weights.",
-                "bidirectional=True 让每一层都有前向和反向两套权重，参数翻倍。",
-                answer // 2,
-            )
-        )
+        mistakes.append(mistake("forgot-bidirectional", _FORGOT_BIDIRECTIONAL, answer // 2))
     if layers > 1:
-        mistakes.append(
-            mistake(
-                "wrong-layer-input",
-                f"Layers above the first take the {directions * h}-dim hidden output of the layer "
-                f"below, not the {i}-dim input.",
-                f"第一层之上的各层输入是下一层 {directions * h} 维的隐藏输出，不是 {i} 维的原始输入。",
-                rnn_param_count(cell, i, h, layers, bidirectional, later_input=i),
-            )
-        )
+        wrong_input = rnn_param_count(cell, i, h, layers, bidirectional, later_input=i)
+        mistakes.append(mistake("wrong-layer-input", _WRONG_LAYER_INPUT, wrong_input))
         if bidirectional:
-            mistakes.append(
-                mistake(
-                    "layer-input-not-doubled",
-                    f"The layer below is bidirectional, so its output concatenates both "
-                    f"directions: 2H = {2 * h}, not H.",
-                    f"下一层是双向的，输出把两个方向拼接起来：2H = {2 * h}，不是 H。",
-                    rnn_param_count(cell, i, h, layers, bidirectional, later_input=h),
-                )
-            )
+            undoubled = rnn_param_count(cell, i, h, layers, bidirectional, later_input=h)
+            mistakes.append(mistake("layer-input-not-doubled", _NOT_DOUBLED, undoubled))
     return count_draft(
         prompt,
         answer,

@@ -1,0 +1,46 @@
+"""What checking an answer tells the learner and the scheduler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from quizdl.engine.question import Mistake
+from quizdl.kb.text import Text
+
+NO_RATING, AGAIN, HARD, GOOD = 0, 1, 2, 3
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    correct: bool | None
+    """None: the answer could not be read; it is not counted as wrong."""
+    interpreted: str
+    """How the answer was read: "0.0039", "2^-8 = 0.00390625", "(1.5, 2, 0.25)", or a 2-D
+    Unicode drawing of an expression. Empty when unreadable."""
+    reason: str
+    """Why the answer could not be read, in plain words; empty otherwise."""
+    diagnosis: Mistake | None
+    """The question's own mistake that the wrong answer matches."""
+    generic: Text | None
+    """A generic diagnosis when no declared mistake matched (power of ten, sign, ...)."""
+    suggested_rating: int
+    """1 Again if wrong, 3 Good if right, 2 Hard if right after a hint, 0 if unreadable."""
+
+    @classmethod
+    def unreadable(cls, reason: str) -> Verdict:
+        return cls(None, "", reason, None, None, NO_RATING)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A readable answer, judged; `verdict` adds the rating."""
+
+    correct: bool
+    interpreted: str
+    diagnosis: Mistake | None = None
+    generic: Text | None = None
+
+    def verdict(self, *, hinted: bool) -> Verdict:
+        rating = (HARD if hinted else GOOD) if self.correct else AGAIN
+        diagnosis, generic = (None, None) if self.correct else (self.diagnosis, self.generic)
+        return Verdict(self.correct, self.interpreted, "", diagnosis, generic, rating)
