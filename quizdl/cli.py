@@ -68,10 +68,40 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--answer", metavar="A", help="an answer to check")
     gen.add_argument("--json", action="store_true", help="print JSON")
     gen.add_argument("--list", action="store_true", help="list the generator families")
+    review = sub.add_parser(
+        "review",
+        help="today's review (plain text, or --jsonl for scripts and editor plugins)",
+        description="Review today's due cards: learning, review and new cards, scheduled by "
+        "FSRS. With --jsonl, a line-delimited JSON protocol on stdin and stdout (see README).",
+    )
+    review.add_argument("--jsonl", action="store_true", help="speak the JSON-lines protocol")
+    _study_options(review)
     return parser
 
 
-COMMANDS = {"check": "check", "import": "import_notes", "gen": "gen", None: "summary"}
+def _study_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL (default: QUIZDL_DB_URL, else SQLite in QUIZDL_HOME)",
+    )
+    parser.add_argument("--profile", default="default", help="learner profile (default: default)")
+    parser.add_argument("--topic", action="append", default=[], metavar="T", help="only this topic")
+    parser.add_argument(
+        "--tag", action="append", default=[], metavar="T", help="only cards with this tag"
+    )
+    parser.add_argument(
+        "--no-bury", action="store_true", help="show cards of the same section on the same day"
+    )
+
+
+COMMANDS = {
+    "check": "check",
+    "import": "import_notes",
+    "gen": "gen",
+    "review": "review",
+    None: "summary",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

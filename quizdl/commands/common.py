@@ -7,7 +7,9 @@ import locale
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
+from quizdl.errors import ContentError
 from quizdl.kb.loader import KnowledgeBase, load
 from quizdl.kb.text import Lang
 
@@ -34,3 +36,17 @@ def load_content(
     for problem in problems:
         print(problem, file=sys.stderr)
     return kb, len(problems)
+
+
+def open_study(args: argparse.Namespace) -> Any:
+    """The database (migrated to the current schema), the content and a Study for the profile."""
+    from quizdl.store import migrate
+    from quizdl.store.db import Database, default_url
+    from quizdl.study.service import Study
+
+    kb, count = load_content(args)
+    if count:
+        raise ContentError([f"{count} problem(s) in the content"])
+    database = Database(default_url(getattr(args, "db", None)))
+    migrate.upgrade(database)
+    return Study(database, kb, profile=getattr(args, "profile", "default"), lang=language(args))

@@ -1,14 +1,25 @@
-"""Number formatting for prompts and solutions: deterministic on every machine."""
+"""Number formatting for prompts and solutions: deterministic on every machine.
+
+Formatting is the costliest step of most builds, so `num` takes a short path for the
+values most questions show (1e-4 ≤ |x| < 1000) and the helpers here build on it.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
 
+_SUBSCRIPT = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
 
 def num(x: float, sig: int = 4) -> str:
     """`x` with at most `sig` significant figures, no trailing zeros; integers exactly
     with thousands separators; scientific notation outside [1e-4, 1e9)."""
+    if 1e-4 <= abs(x) < 1000.0 and sig >= 4:
+        # Below 1000 an integer needs no separator and, with 4 or more significant
+        # figures, .g never switches to an exponent: one format does it all.
+        return f"{x:.4g}" if sig == 4 else f"{x:.{sig}g}"
     if isinstance(x, int) or (math.isfinite(x) and float(x).is_integer() and abs(x) < 1e15):
         return f"{int(x):,}"
     if x == 0:
@@ -33,4 +44,42 @@ def plain(x: float, sig: int = 6) -> str:
 
 
 def vec(values: Iterable[float], sig: int = 4) -> str:
-    return "(" + ", ".join(num(v, sig) for v in values) + ")"
+    return "(" + ", ".join([num(v, sig) for v in values]) + ")"
+
+
+def factor(x: float) -> str:
+    """`x` ready to be substituted into a formula: a negative number in parentheses."""
+    return f"({num(x)})" if x < 0 else num(x)
+
+
+def signed(x: float) -> str:
+    """`x` as a term added in a formula: "+ 1.5" or "− 1.5"."""
+    return f"− {num(-x)}" if x < 0 else f"+ {num(x)}"
+
+
+def tenths(count: int) -> str:
+    """The number count/10 as `num` writes it ("0.3", "-1.2", "2"), without float formatting."""
+    if count % 10 == 0:
+        return str(count // 10)
+    sign = "-" if count < 0 else ""
+    return f"{sign}{abs(count) // 10}.{abs(count) % 10}"
+
+
+def subscript(n: int) -> str:
+    """`n` in subscript digits: 12 → ₁₂."""
+    return str(n).translate(_SUBSCRIPT)
+
+
+def superscript(n: int) -> str:
+    """`n` in superscript digits: −3 → ⁻³."""
+    return str(n).translate(_SUPERSCRIPT)
+
+
+def typed(value: float | tuple[float, ...] | str) -> str:
+    """An answer value as a learner would type it in the answer syntax, at full precision:
+    what the self-test and the benchmarks feed the checker."""
+    if isinstance(value, tuple):
+        return "(" + ", ".join([repr(v) for v in value]) + ")"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)

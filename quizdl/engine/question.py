@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
-import builtins
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal, cast
 
 import numpy as np
 
+from quizdl.engine.draw import Draw, ParamSpec
 from quizdl.kb.text import Text
+
+__all__ = [
+    "AnswerKind",
+    "AnswerValue",
+    "Builder",
+    "Draft",
+    "Draw",
+    "Family",
+    "JSONScalar",
+    "Mistake",
+    "ParamSpec",
+    "Params",
+    "Question",
+    "distinct_mistakes",
+    "json_list",
+    "make_draft",
+]
 
 AnswerKind = Literal["number", "vector", "expression", "choice"]
 AnswerValue = float | tuple[float, ...] | str
@@ -21,14 +38,10 @@ JSONScalar = int | float | str | bool
 Params = Mapping[str, JSONScalar | list[JSONScalar] | list[list[JSONScalar]]]
 
 
-@dataclass(frozen=True, slots=True)
-class ParamSpec:
-    """A generator parameter and the widest range it accepts; a card may narrow it."""
-
-    low: float
-    high: float
-    integer: bool = True
-    doc: str = ""
+def json_list(values: Sequence[JSONScalar]) -> list[JSONScalar]:
+    """`values` as a params list. A list is passed on as it is (mypy sees list[int] and
+    list[JSONScalar] as different types: lists are invariant); other sequences are copied."""
+    return cast("list[JSONScalar]", values) if type(values) is list else list(values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,56 +78,6 @@ class Question:
     draft: Draft
 
 
-class Draw:
-    """Draws parameter values for one question from a seeded generator.
-
-    Each value comes from the card's range for that name when given, else the
-    family's own range. All randomness goes through `rng`: same seed, same question.
-    """
-
-    __slots__ = ("_ranges", "_specs", "rng")
-
-    def __init__(
-        self,
-        rng: np.random.Generator,
-        specs: Mapping[str, ParamSpec],
-        ranges: Mapping[str, tuple[float, float]] | None = None,
-    ) -> None:
-        self.rng = rng
-        self._specs = specs
-        self._ranges = ranges or {}
-
-    def _bounds(self, name: str) -> tuple[builtins.float, builtins.float]:
-        if name in self._ranges:
-            return self._ranges[name]
-        spec = self._specs[name]
-        return spec.low, spec.high
-
-    def int(self, name: str) -> builtins.int:
-        low, high = self._bounds(name)
-        return int(self.rng.integers(math.ceil(low), math.floor(high), endpoint=True))
-
-    def float(self, name: str, decimals: builtins.int = 2) -> builtins.float:
-        """A value rounded to `decimals` so that prompts show exactly what is computed."""
-        low, high = self._bounds(name)
-        return round(float(self.rng.uniform(low, high)), decimals)
-
-    def pick(self, options: Sequence[Any]) -> Any:
-        return options[int(self.rng.integers(len(options)))]
-
-    def ints(self, low: builtins.int, high: builtins.int, size: builtins.int) -> list[builtins.int]:
-        return [int(v) for v in self.rng.integers(low, high, size=size, endpoint=True)]
-
-    def floats(
-        self,
-        low: builtins.float,
-        high: builtins.float,
-        size: builtins.int,
-        decimals: builtins.int = 2,
-    ) -> list[builtins.float]:
-        return [round(float(v), decimals) for v in self.rng.uniform(low, high, size=size)]
-
-
 Builder = Callable[[Draw], Draft]
 
 
@@ -137,6 +100,34 @@ class Family:
         return Question(self.id, self.version, seed, self.build(Draw(rng, self.params, ranges)))
 
 
+def make_draft(
+    prompt: Text,
+    kind: AnswerKind,
+    answer: AnswerValue,
+    params: Params,
+    solution: tuple[Text, ...],
+    mistakes: Sequence[Mistake],
+    *,
+    rel_tol: float = 1e-3,
+    abs_tol: float = 1e-9,
+    hint: Text | None = None,
+    choices: tuple[tuple[str, Text], ...] = (),
+) -> Draft:
+    """A Draft that keeps only the mistakes distinct under its own tolerances."""
+    return Draft(
+        prompt=prompt,
+        kind=kind,
+        answer=answer,
+        params=params,
+        solution=solution,
+        mistakes=distinct_mistakes(answer, mistakes, rel_tol, abs_tol),
+        rel_tol=rel_tol,
+        abs_tol=abs_tol,
+        choices=choices,
+        hint=hint,
+    )
+
+
 def distinct_mistakes(
     answer: AnswerValue, mistakes: Sequence[Mistake], rel_tol: float, abs_tol: float = 1e-9
 ) -> tuple[Mistake, ...]:
@@ -145,24 +136,33 @@ def distinct_mistakes(
     For some draws two mistakes (or a mistake and the answer) coincide; such a mistake
     could not be told apart, so it is left out of that question.
     """
+    # Three times the tolerance: a mistake must be clearly outside the accepted band.
+    rel, tol = 3 * rel_tol, 3 * abs_tol
     kept: list[Mistake] = []
     seen: list[AnswerValue] = [answer]
     for mistake in mistakes:
-        if not any(_close(mistake.value, other, rel_tol, abs_tol) for other in seen):
+        value = mistake.value
+        for other in seen:
+            if _close(value, other, rel, tol):
+                break
+        else:
             kept.append(mistake)
-            seen.append(mistake.value)
+            seen.append(value)
     return tuple(kept)
 
 
 def _close(a: AnswerValue, b: AnswerValue, rel_tol: float, abs_tol: float) -> bool:
+    """math.isclose, elementwise for vectors (of equal length); text compares equal."""
+    isclose = math.isclose
+    if type(a) is float and type(b) is float:  # the common case, first and cheapest
+        return isclose(a, b, rel_tol=rel_tol, abs_tol=abs_tol)
     if isinstance(a, str) or isinstance(b, str):
         return a == b
     va = a if isinstance(a, tuple) else (a,)
     vb = b if isinstance(b, tuple) else (b,)
     if len(va) != len(vb):
         return False
-    # Three times the tolerance: a mistake must be clearly outside the accepted band.
-    return all(
-        math.isclose(x, y, rel_tol=3 * rel_tol, abs_tol=3 * abs_tol)
-        for x, y in zip(va, vb, strict=True)
-    )
+    for x, y in zip(va, vb, strict=True):
+        if not isclose(x, y, rel_tol=rel_tol, abs_tol=abs_tol):
+            return False
+    return True

@@ -1,67 +1,57 @@
 """Markdown notes → topic YAML files, merged into what is already there.
 
 The outline of the notes (:mod:`quizdl.kb.md_notes`) is merged into the YAML files of
-`out_dir` with ruamel.yaml's round trip, so comments, key order, quoting and hand edits
-survive. An existing topic is found by its ``source`` (note and ``##`` heading), not by its
-id or file name, which a person may have changed; an imported card is found by its
-``origin``. Nothing is ever deleted or overwritten: material that left the notes and
-definitions that changed are flagged for a person to decide. A file is written only when
-something in it changed (new material, an image found or lost), atomically, so importing
-the same notes again leaves every file byte-identical.
+`out_dir` with ruamel.yaml's round trip (:mod:`quizdl.kb.yaml_style`), so comments, key
+order, quoting and hand edits survive. An existing topic is found by its ``source`` (note
+and ``##`` heading), not by its id or file name, which a person may have changed; an
+imported card by its ``origin``, which also records the definition it was made from
+(:mod:`quizdl.kb.import_match`). Nothing is ever deleted or overwritten: material that left
+the notes and definitions that changed since they were imported are flagged for a person
+to decide. A file is written only when something in it changed (new material, an image
+found or lost), atomically, so importing the same notes again leaves every file
+byte-identical.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import re
-import tempfile
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 from typing import Any
 from urllib.parse import unquote
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
-from ruamel.yaml.scalarstring import (
-    DoubleQuotedScalarString,
-    LiteralScalarString,
-    SingleQuotedScalarString,
-)
 
 from quizdl.errors import BadInput
 from quizdl.kb import mathtext
+from quizdl.kb.import_match import Origin, merge_excerpts, parse_origin, same_text, term_origin
+from quizdl.kb.import_report import (
+    CJK,
+    UNTRANSLATED,
+    ImportReport,
+    format_report,
+    review_flags,
+)
 from quizdl.kb.md_notes import Definition, NoteReference, Section, parse_notes
 from quizdl.kb.slug import slugify, unique_slug
+from quizdl.kb.yaml_style import (
+    block,
+    dig,
+    flow,
+    insert_in_order,
+    round_trip_yaml,
+    write_atomically,
+)
 
-UNTRANSLATED = "untranslated"
-"""The tag of a card whose text the importer could only copy from Chinese notes."""
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+__all__ = ["UNTRANSLATED", "ImportReport", "format_report", "import_notes"]
+
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _WINDOWS_ABSOLUTE = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\)")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\\)")
-# Characters a literal block cannot hold as they are (controls, other line breaks, BOM).
-_NOT_IN_BLOCK = re.compile(
-    "[^\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
-)
-# Plain (unquoted) only when nothing in it could mean something to YAML.
-_PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}\n]*(?<!\s)$")
 _TOPIC_KEYS = ("id", "title", "source", "order", "summary", "references", "excerpts")
-
-
-@dataclass
-class ImportReport:
-    added: list[str] = field(default_factory=list)
-    """Topic and card ids added."""
-    kept: list[str] = field(default_factory=list)
-    """Ids already present and kept as they are."""
-    flagged: list[str] = field(default_factory=list)
-    """What a person should look at: material gone from the notes, definitions that changed,
-    missing images, text that needs an English version."""
-    files: list[Path] = field(default_factory=list)
-    """YAML files written."""
 
 
 @dataclass
@@ -86,26 +76,6 @@ def import_notes(notes: Path, out_dir: Path, *, note_name: str | None = None) ->
     return merger.finish()
 
 
-def format_report(report: ImportReport) -> str:
-    """The report as `quizdl import` prints it."""
-    out = [f"added {len(report.added)}:" if report.added else "added nothing"]
-    out += [f"  + {item}" for item in report.added]
-    out.append(f"kept {len(report.kept)} (unchanged)")
-    out.append(f"flagged {len(report.flagged)}:" if report.flagged else "flagged nothing")
-    out += [f"  ! {line}" for line in report.flagged]
-    out.append(f"wrote {len(report.files)} file(s)" + (":" if report.files else ""))
-    out += [f"  {path}" for path in report.files]
-    return "\n".join(out)
-
-
-def _yaml() -> YAML:
-    yaml = YAML()  # round trip: comments, order and quoting are kept
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 4096  # never fold a long note line
-    yaml.preserve_quotes = True
-    return yaml
-
-
 def _read_existing(out_dir: Path) -> list[_YamlFile]:
     if not out_dir.is_dir():
         return []
@@ -113,18 +83,13 @@ def _read_existing(out_dir: Path) -> list[_YamlFile]:
     files = []
     for path in paths:
         try:
-            files.append(_YamlFile(path, _yaml().load(path.read_text(encoding="utf-8"))))
+            data = round_trip_yaml().load(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, YAMLError) as exc:
             raise BadInput(
                 f"{path}: cannot read this YAML file, so nothing was imported: {exc}"
             ) from exc
+        files.append(_YamlFile(path, data))
     return files
-
-
-def _get(node: Any, *keys: str) -> Any:
-    for key in keys:
-        node = node.get(key) if isinstance(node, dict) else None
-    return node
 
 
 class _Merger:
@@ -135,13 +100,13 @@ class _Merger:
         self.card_ids: set[str] = set()
         self.by_section: dict[str, list[_YamlFile]] = defaultdict(list)
         for f in files:
-            self.topic_ids.add(str(_get(f.data, "topic", "id")))
-            cards = _get(f.data, "cards")
-            self.card_ids |= {str(_get(c, "id")) for c in cards or [] if isinstance(c, dict)}
-            if _get(f.data, "topic", "source", "note") == note:
-                self.by_section[str(_get(f.data, "topic", "source", "section"))].append(f)
+            self.topic_ids.add(str(dig(f.data, "topic", "id")))
+            cards = dig(f.data, "cards")
+            self.card_ids |= {str(dig(c, "id")) for c in cards or [] if isinstance(c, dict)}
+            if dig(f.data, "topic", "source", "note") == note:
+                self.by_section[str(dig(f.data, "topic", "source", "section"))].append(f)
         for same in self.by_section.values():
-            same.sort(key=lambda f: (_sort_order(_get(f.data, "topic", "order")), str(f.path)))
+            same.sort(key=lambda f: (_sort_order(dig(f.data, "topic", "order")), str(f.path)))
         self.matched: set[Path] = set()
         self.mine: list[_YamlFile] = []
 
@@ -150,14 +115,14 @@ class _Merger:
         candidates = self.by_section.get(section.heading, [])
         if occurrence <= len(candidates):
             target = candidates[occurrence - 1]
-            self.report.kept.append(str(_get(target.data, "topic", "id")))
+            self.report.kept.append(str(dig(target.data, "topic", "id")))
         else:
             topic_id = unique_slug(slugify(section.title), self.topic_ids)
             self.topic_ids.add(topic_id)
             topic = CommentedMap(
                 id=topic_id,
                 title=_text(section.title, section.title),
-                source=_flow(note=self.note, section=section.heading),
+                source=flow(note=self.note, section=section.heading),
                 order=order,
             )
             target = _YamlFile(self.out_dir / f"{topic_id}.yaml", CommentedMap(topic=topic), True)
@@ -165,32 +130,28 @@ class _Merger:
         self.matched.add(target.path)
         self.mine.append(target)
         self._merge_cards(target, section)
-        self._merge_list(target, "references", [self._reference(r) for r in section.references])
-        self._merge_list(target, "excerpts", [_excerpt(e) for e in section.excerpts])
+        self._merge_references(target, [self._reference(r) for r in section.references])
+        self._merge_excerpts(target, section.excerpts)
 
     def _merge_cards(self, target: _YamlFile, section: Section) -> None:
-        topic_id = str(_get(target.data, "topic", "id"))
+        topic_id = str(dig(target.data, "topic", "id"))
         topic_id = topic_id if _SLUG.match(topic_id) else slugify(topic_id, "topic")
         cards = target.data.get("cards")
         cards = cards if isinstance(cards, list) else []
-        by_origin = {c["origin"]: c for c in cards if isinstance(c, dict) and c.get("origin")}
+        by_key: dict[str, Any] = {}
+        for card in cards:
+            if isinstance(card, dict) and card.get("origin"):
+                by_key.setdefault(parse_origin(str(card["origin"])).key, card)
         seen: Counter[str] = Counter()
-        origins: set[str] = set()
+        keys: set[str] = set()
         for definition in section.definitions:
             seen[definition.term] += 1
-            n = seen[definition.term]
-            origin = f"term:{definition.term}" + (f"#{n}" if n > 1 else "")
-            origins.add(origin)
-            existing = by_origin.get(origin)
+            origin = term_origin(definition.term, seen[definition.term], definition.text)
+            keys.add(origin.key)
+            existing = by_key.get(origin.key)
             if existing is not None:
                 self.report.kept.append(str(existing.get("id")))
-                back = existing.get("back")
-                backs = [back] if isinstance(back, str) else [_get(back, "en"), _get(back, "zh")]
-                if _safe(definition.text) not in backs:
-                    self.report.flagged.append(
-                        f"{existing.get('id')}: the notes now define {definition.term!r} as "
-                        f"{_clip(definition.text)!r}; the card was kept as it is"
-                    )
+                self._check_definition(target, existing, origin, definition)
                 continue
             card_id = unique_slug(f"{topic_id}/{slugify(definition.term, 'term')}", self.card_ids)
             self.card_ids.add(card_id)
@@ -199,29 +160,59 @@ class _Merger:
             cards.append(self._new_card(card_id, origin, definition, section))
             target.changed = True
             self.report.added.append(card_id)
-        for origin, card in by_origin.items():
-            if origin not in origins:
-                self.report.flagged.append(f"gone from the notes: {card.get('id')} ({origin})")
+        for key, card in by_key.items():
+            if key not in keys:
+                self.report.flagged.append(f"gone from the notes: {card.get('id')} ({key})")
+
+    def _check_definition(
+        self, target: _YamlFile, card: CommentedMap, origin: Origin, definition: Definition
+    ) -> None:
+        """Flag `card` when the notes' definition is not the one it was imported from."""
+        stored = parse_origin(str(card["origin"]))
+        if stored.records(definition.text):
+            return
+        card_id, term, new = card.get("id"), definition.term, _clip(definition.text, 40)
+        if stored.recorded is not None:
+            self.report.flagged.append(
+                f"{card_id}: the notes changed the definition of {term!r}: "
+                f"{_clip(stored.recorded, 40)!r} → {new!r}; the card was kept as it is "
+                "(once it says what the notes say, put the new text in its origin)"
+            )
+            return
+        # The one-line origin of an earlier import recorded no definition. A back that
+        # still says what the notes say shows what it was made from: record that.
+        back = card.get("back")
+        backs = [back] if isinstance(back, str) else [dig(back, "en"), dig(back, "zh")]
+        texts = (definition.text, _safe(definition.text))
+        if any(isinstance(b, str) and same_text(b, t) for b in backs for t in texts):
+            card["origin"] = block(str(origin))
+            target.changed = True
+            return
+        self.report.flagged.append(
+            f"{card_id}: its origin records no definition, so a change of {term!r} in the "
+            f"notes cannot be told; they say {new!r}; the card was kept as it is "
+            "(once it says that, put this text in its origin, on a second line)"
+        )
 
     def _new_card(
-        self, card_id: str, origin: str, definition: Definition, section: Section
+        self, card_id: str, origin: Origin, definition: Definition, section: Section
     ) -> CommentedMap:
         term, text = definition.term, definition.text
         card = CommentedMap(id=card_id, kind="basic")
         card["front"] = _text(f"What is {term}?", f"什么是{term}？")
         card["back"] = _text(text, text)
-        if _CJK.search(term + text):  # copied from Chinese: someone must write the English
+        if CJK.search(term + text):  # copied from Chinese: someone must write the English
             card["tags"] = CommentedSeq([UNTRANSLATED])
             card["tags"].fa.set_flow_style()
         sub = {"subsection": definition.subsection} if definition.subsection else {}
-        card["source"] = _flow(note=self.note, section=section.heading, **sub)
-        card["origin"] = _scalar(origin)
+        card["source"] = flow(note=self.note, section=section.heading, **sub)
+        card["origin"] = block(str(origin))
         return card
 
     def _reference(self, ref: NoteReference) -> CommentedMap:
         exists = self._exists(ref) if ref.kind == "image" else None
         checked = {} if exists is None else {"exists": exists}  # links and web images: unchecked
-        return _flow(kind=ref.kind, target=ref.target, title=ref.title, **checked)
+        return flow(kind=ref.kind, target=ref.target, title=ref.title, **checked)
 
     def _exists(self, ref: NoteReference) -> bool | None:
         target = unquote(ref.target.strip("<>"))
@@ -237,73 +228,65 @@ class _Merger:
         except (OSError, ValueError):
             return False
 
-    def _merge_list(self, target: _YamlFile, key: str, items: list[Any]) -> None:
+    def _merge_references(self, target: _YamlFile, refs: list[CommentedMap]) -> None:
+        """References are the same when kind and target are; a title edited by hand stays."""
         topic = target.data["topic"]
-        old = topic.get(key)
-        if not isinstance(old, list):
-            old = CommentedSeq()
-        old_keys = [_item_key(x) for x in old]
-        new_keys = [_item_key(x) for x in items]
-        for item, item_key in zip(items, new_keys, strict=True):
-            if item_key in old_keys:
+        stored = topic.get("references")
+        stored = stored if isinstance(stored, list) else CommentedSeq()
+        keys = [_reference_key(r) for r in stored]
+        new_keys = {_reference_key(r) for r in refs}
+        for ref in refs:
+            key = _reference_key(ref)
+            if key in keys:
                 # An image's `exists` is a fact measured on disk, so it follows the disk.
-                found = old[old_keys.index(item_key)]
-                if (
-                    isinstance(found, dict)
-                    and "exists" in item
-                    and found.get("exists") != item["exists"]
-                ):
-                    found["exists"] = item["exists"]
-                    target.changed = True
+                found = stored[keys.index(key)]
+                if isinstance(found, dict) and "exists" in ref:
+                    if found.get("exists") != ref["exists"]:
+                        found["exists"] = ref["exists"]
+                        target.changed = True
                 continue
-            if not old:  # a fresh block list, even where `[]` was written
-                old = CommentedSeq()
-                _set_topic_key(topic, key, old)
-            old.append(item)
-            old_keys.append(item_key)
+            if not stored:  # a fresh block list, even where `[]` was written
+                stored = CommentedSeq()
+                insert_in_order(topic, "references", stored, _TOPIC_KEYS)
+            stored.append(ref)
+            keys.append(key)
             target.changed = True
-        for kind, value in old_keys:
+        for kind, value in keys:
             if (kind, value) not in new_keys:
                 self.report.flagged.append(
-                    f"gone from the notes: {_get(topic, 'id')} {kind} {_clip(value)!r}"
+                    f"gone from the notes: {dig(topic, 'id')} {kind} {_clip(value)!r}"
                 )
+
+    def _merge_excerpts(self, target: _YamlFile, excerpts: list[str]) -> None:
+        """Add the excerpts not stored yet; one edited by hand is still the same excerpt."""
+        topic = target.data["topic"]
+        stored = topic.get("excerpts")
+        stored = stored if isinstance(stored, list) else CommentedSeq()
+        merged = merge_excerpts([str(e) for e in stored], excerpts)
+        if merged.new:
+            if not stored:  # a fresh block list, even where `[]` was written
+                stored = CommentedSeq()
+                insert_in_order(topic, "excerpts", stored, _TOPIC_KEYS)
+            stored.extend(block(e) for e in merged.new)
+            target.changed = True
+        for excerpt in merged.gone:
+            self.report.flagged.append(
+                f"gone from the notes: {dig(topic, 'id')} excerpt {_clip(excerpt)!r}"
+            )
 
     def finish(self) -> ImportReport:
         report = self.report
         for same in self.by_section.values():
             for f in same:
                 if f.path not in self.matched:
-                    section = _get(f.data, "topic", "source", "section")
-                    topic_id = _get(f.data, "topic", "id")
+                    section = dig(f.data, "topic", "source", "section")
+                    topic_id = dig(f.data, "topic", "id")
                     report.flagged.append(f"gone from the notes: {topic_id} (section {section!r})")
-        untranslated: list[str] = []
-        titles: list[str] = []
-        for f in self.mine:
-            topic_id = _get(f.data, "topic", "id")
-            title = _get(f.data, "topic", "title")
-            if _CJK.search(str(title if isinstance(title, str) else _get(title, "en"))):
-                titles.append(str(topic_id))
-            for ref in _get(f.data, "topic", "references") or []:
-                if _get(ref, "kind") == "image" and _get(ref, "exists") is False:
-                    report.flagged.append(f"missing image in {topic_id}: {_get(ref, 'target')}")
-            for card in _get(f.data, "cards") or []:
-                tags = _get(card, "tags") or []
-                english = f"{_get(card, 'front', 'en')}{_get(card, 'back', 'en')}"
-                if UNTRANSLATED in tags and _CJK.search(english):
-                    untranslated.append(str(_get(card, "id")))
-        if titles:
-            report.flagged.append(
-                f"{len(titles)} topic title(s) need an English text: {', '.join(titles)}"
-            )
-        if untranslated:
-            report.flagged.append(
-                f"{len(untranslated)} card(s) need an English text "
-                f"(tagged {UNTRANSLATED}): {', '.join(untranslated)}"
-            )
+        report.flagged += review_flags(f.data for f in self.mine)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         for f in self.mine:
             if f.changed:
-                _write_atomically(f.path, f.data)
+                write_atomically(f.path, f.data)
                 report.files.append(f.path)
         return report
 
@@ -312,16 +295,10 @@ def _sort_order(value: Any) -> float:
     return float(value) if isinstance(value, int | float) else float("inf")
 
 
-def _flow(**values: Any) -> CommentedMap:
-    node = CommentedMap({k: _scalar(v) if isinstance(v, str) else v for k, v in values.items()})
-    node.fa.set_flow_style()
-    return node
-
-
 def _text(en: str, zh: str) -> CommentedMap:
     if "\n" in en + zh:  # a block map, so that each line reads as written
-        return CommentedMap(en=_excerpt(_safe(en)), zh=_excerpt(_safe(zh)))
-    return _flow(en=_safe(en), zh=_safe(zh))
+        return CommentedMap(en=block(_safe(en)), zh=block(_safe(zh)))
+    return flow(en=_safe(en), zh=_safe(zh))
 
 
 def _safe(text: str) -> str:
@@ -331,62 +308,10 @@ def _safe(text: str) -> str:
     return text
 
 
-def _excerpt(text: str) -> str:
-    """A text in a block context: multi-line text as a literal block (``|-``)."""
-    return _scalar(text, block=True)
-
-
-def _scalar(text: str, *, block: bool = False) -> str:
-    """`text` in the plainest YAML style that surely reads back the same.
-
-    ruamel.yaml leaves some strings plain that its own parser then rejects in a flow
-    mapping (``{en: :<}``), so anything beyond plain words is quoted here: single quotes
-    keep backslashes (Windows paths) as written, double quotes can escape anything.
-    A literal block (``|-``) shows lines as written but cannot hold control characters.
-    """
-    odd = _NOT_IN_BLOCK.search(text)
-    if _PLAIN.match(text) and not odd:
-        return text
-    if block and "\n" in text and not odd:
-        style: type[str] = LiteralScalarString
-    elif "\n" not in text and not odd:
-        style = SingleQuotedScalarString
-    else:
-        style = DoubleQuotedScalarString
-    return style(text)
-
-
-def _item_key(item: Any) -> tuple[str, str]:
-    if isinstance(item, dict):
-        return str(item.get("kind")), str(item.get("target"))
-    return "excerpt", str(item)
-
-
-def _set_topic_key(topic: CommentedMap, key: str, value: Any) -> None:
-    """Set `key`, inserting it where the format puts it (after the keys that precede it)."""
-    if key in topic:
-        topic[key] = value
-        return
-    later = _TOPIC_KEYS[_TOPIC_KEYS.index(key) + 1 :]
-    topic.insert(next((i for i, k in enumerate(topic) if k in later), len(topic)), key, value)
+def _reference_key(ref: Any) -> tuple[str, str]:
+    return (str(ref.get("kind")), str(ref.get("target"))) if isinstance(ref, dict) else ("", "")
 
 
 def _clip(text: str, width: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _write_atomically(path: Path, data: Any) -> None:
-    buffer = io.StringIO()
-    _yaml().dump(data, buffer)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(buffer.getvalue())
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -52,8 +52,9 @@ class CardBase(Model):
     source: Source
     explain: LocalText | None = None
     origin: str | None = None
-    """Set by the importer: the note material a card was made from (for example the bold
-    term), so that a re-import finds it again; hand-written cards have none."""
+    """Set by the importer: the note material a card was made from: ``term:<term>`` on the
+    first line (how a re-import finds the card again), the definition as imported on the
+    second (so a change in the notes is flagged exactly); hand-written cards have none."""
 
 
 class BasicCard(CardBase):
@@ -207,6 +208,7 @@ def card_title(card: CardBase, lang: Literal["en", "zh"] = "en") -> str:
 
 def content_hash(card: CardBase) -> str:
     """A stable hash of what a card teaches, used to flag cards edited since a review."""
-    data: Any = card.model_dump(mode="json", exclude={"tags"})
+    # tags and the importer's origin record do not change what the card teaches
+    data: Any = card.model_dump(mode="json", exclude={"tags", "origin"})
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]

@@ -13,20 +13,12 @@ import pytest
 
 from quizdl.engine import registry
 from quizdl.engine.answers import check
-from quizdl.engine.question import AnswerValue, Family, Question
+from quizdl.engine.fmt import typed
+from quizdl.engine.question import Family, Question
 
 SEEDS = range(200)
 SYMBOLIC_SEEDS = range(30)  # sympy confirms each equivalence: fewer seeds, same coverage of forms
 FAMILIES = sorted(registry.families())
-
-
-def as_typed(value: AnswerValue) -> str:
-    """What a learner would type for this value: full precision, in the answer syntax."""
-    if isinstance(value, tuple):
-        return "(" + ", ".join(repr(v) for v in value) + ")"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
 
 
 def seeds_for(family: Family) -> range:
@@ -39,11 +31,11 @@ def test_answer_accepted_and_mistakes_diagnosed(family_id: str) -> None:
     for seed in seeds_for(family):
         question = family.generate(seed)
         draft = question.draft
-        verdict = check(question, as_typed(draft.answer))
+        verdict = check(question, typed(draft.answer))
         assert verdict.correct is True, (seed, draft.answer, verdict)
         assert verdict.suggested_rating == 3
         for mistake in draft.mistakes:
-            verdict = check(question, as_typed(mistake.value))
+            verdict = check(question, typed(mistake.value))
             assert verdict.correct is False, (seed, mistake.id, mistake.value, draft.answer)
             assert verdict.diagnosis is not None, (seed, mistake.id)
             assert verdict.diagnosis.id == mistake.id, (seed, mistake.id, verdict.diagnosis.id)

@@ -13,6 +13,7 @@ from ruamel.yaml import YAML
 from quizdl.errors import BadInput
 from quizdl.kb.importer import UNTRANSLATED, ImportReport, format_report, import_notes
 from quizdl.kb.loader import load
+from quizdl.kb.paths import shipped_content_dir
 from quizdl.kb.schema import BasicCard, TopicFile
 
 NOTES = Path(__file__).parent / "data" / "notes"
@@ -55,7 +56,10 @@ def test_the_real_notes(tmp_path: Path) -> None:
     assert all(f.topic.source.note == "deep-learning.md" for f in files.values())
 
     intro = files["deep-learning"]
-    assert [c.origin for c in intro.cards] == ["term:梯度消失", "term:梯度爆炸"]
+    assert [c.origin for c in intro.cards] == [  # the term, then the definition imported
+        "term:梯度消失\n主要是指激活函数的导数小于1，例如sigmoid函数，tanh",
+        "term:梯度爆炸\n相反是指激活函数的梯度大于1",
+    ]
     vanishing = basic(files, "deep-learning/ti-du-xiao-shi")
     assert (
         vanishing.back.zh
@@ -128,7 +132,7 @@ def test_round_trip_keeps_hand_edits(tmp_path: Path) -> None:
     same = import_notes(NOTES / "round-v1.md", out, note_name="round.md")
     assert (same.added, same.files) == ([], [])
     assert snapshot(out) == edited  # byte-identical
-    # The back's zh still says what the notes say: the hand edit is not a change in the notes.
+    # The notes still give the definition recorded at import: the hand edit is no change.
     assert not [f for f in same.flagged if f.startswith("gan/pan-bie-qi")]
 
     changed = import_notes(NOTES / "round-v2.md", out, note_name="round.md")
@@ -150,17 +154,164 @@ def test_round_trip_keeps_hand_edits(tmp_path: Path) -> None:
     assert snapshot(out)["wgan.yaml"] == edited["wgan.yaml"]
 
 
-def test_a_changed_definition_is_flagged_not_overwritten(tmp_path: Path) -> None:
+def round_notes(tmp_path: Path, old: str = "", new: str = "") -> Path:
+    """round-v1.md, saved as `round.md` beside `tmp_path`, with `old` replaced by `new`."""
+    text = (NOTES / "round-v1.md").read_text("utf-8")
+    assert old in text
+    notes = tmp_path.parent / "round.md"
+    notes.write_text(text.replace(old, new) if old else text, "utf-8")
+    return notes
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+DISCRIMINATOR = "区分真实样本和生成样本的网络"
+REWRITTEN = (  # the back.en and back.zh of gan/pan-bie-qi, both written by hand
+    "back: {en: The network that tells real samples from generated ones, "
+    "zh: 判别器：判断样本是真实的还是生成的}"
+)
+
+
+def test_a_changed_definition_is_flagged_with_both_texts_until_its_origin_records_it(
+    tmp_path: Path,
+) -> None:
     import_notes(NOTES / "round-v1.md", tmp_path, note_name="round.md")
     before = snapshot(tmp_path)
-    notes = tmp_path.parent / "round.md"
-    notes.write_text(
-        (NOTES / "round-v1.md").read_text("utf-8").replace("区分真实样本", "判断真假样本"), "utf-8"
-    )
+    notes = round_notes(tmp_path, "区分真实样本", "判断真假样本")
+    for _ in range(2):  # flagged on every import until a person has looked at it
+        report = import_notes(notes, tmp_path)
+        assert snapshot(tmp_path) == before  # the card is never overwritten
+        assert report.added == [] and "gan/pan-bie-qi" in report.kept
+        assert [f for f in report.flagged if f.startswith("gan/")] == [
+            "gan/pan-bie-qi: the notes changed the definition of '判别器': "
+            "'区分真实样本和生成样本的网络' → '判断真假样本和生成样本的网络'; "
+            "the card was kept as it is "
+            "(once it says what the notes say, put the new text in its origin)"
+        ]
+    # The person updates the card and records the new text in its origin: no more flag.
+    edit(tmp_path / "gan.yaml", f"      {DISCRIMINATOR}\n", "      判断真假样本和生成样本的网络\n")
+    accepted = snapshot(tmp_path)
     report = import_notes(notes, tmp_path)
-    assert snapshot(tmp_path) == before
+    assert not [f for f in report.flagged if f.startswith("gan/")]
+    assert (report.files, snapshot(tmp_path)) == ([], accepted)
+
+
+def test_long_definitions_are_clipped_in_the_flag(tmp_path: Path) -> None:
+    import_notes(NOTES / "round-v1.md", tmp_path, note_name="round.md")
+    longer = DISCRIMINATOR + "，" + "它输出样本为真的概率" * 10
+    report = import_notes(round_notes(tmp_path, DISCRIMINATOR, longer), tmp_path)
     (line,) = [f for f in report.flagged if f.startswith("gan/pan-bie-qi")]
-    assert "判断真假样本" in line and "kept" in line
+    assert f"'{DISCRIMINATOR}' → '{longer[:39]}…'" in line
+
+
+def test_rewritten_or_translated_cards_are_not_flagged_while_the_notes_agree(
+    tmp_path: Path,
+) -> None:
+    import_notes(NOTES / "round-v1.md", tmp_path, note_name="round.md")
+    edit(tmp_path / "gan.yaml", f"back: {{en: {DISCRIMINATOR}, zh: {DISCRIMINATOR}}}", REWRITTEN)
+    edited = snapshot(tmp_path)
+    # Re-wrapped over two lines in the notes: whitespace is no change either.
+    notes = round_notes(tmp_path, DISCRIMINATOR, "区分真实样本\n和生成样本的网络")
+    report = import_notes(notes, tmp_path)
+    assert not [f for f in report.flagged if f.startswith("gan/pan-bie-qi")]
+    assert (report.files, snapshot(tmp_path)) == ([], edited)
+    # The notes change: the flag shows the text recorded at import, not the card's back.
+    report = import_notes(round_notes(tmp_path, "区分真实样本", "判断真假样本"), tmp_path)
+    (line,) = [f for f in report.flagged if f.startswith("gan/pan-bie-qi")]
+    assert f"'{DISCRIMINATOR}' → '判断真假样本和生成样本的网络'" in line
+    assert snapshot(tmp_path) == edited
+
+
+def test_one_line_origins_of_earlier_imports_are_still_read(tmp_path: Path) -> None:
+    import_notes(NOTES / "round-v1.md", tmp_path, note_name="round.md")
+    gan = tmp_path / "gan.yaml"
+    for term, text in (("判别器", DISCRIMINATOR), ("生成器", "把噪声映射成样本的网络")):
+        edit(gan, f"origin: |-\n      term:{term}\n      {text}\n", f"origin: 'term:{term}'\n")
+    edit(
+        gan,
+        "back: {en: 把噪声映射成样本的网络, zh: 把噪声映射成样本的网络}",
+        "back: {en: G, zh: G}",
+    )
+
+    report = import_notes(round_notes(tmp_path), tmp_path)
+    assert report.added == [] and {"gan/pan-bie-qi", "gan/sheng-cheng-qi"} <= set(report.kept)
+    # Its back still says what the notes say, so that is what it was made from: recorded.
+    assert report.files == [gan]
+    origins = {c.id: c.origin for c in topic_files(tmp_path)["gan"].cards}
+    assert origins == {
+        "gan/pan-bie-qi": f"term:判别器\n{DISCRIMINATOR}",
+        "gan/sheng-cheng-qi": "term:生成器",  # rewritten: nothing tells what it was made from
+    }
+    assert [f for f in report.flagged if f.startswith("gan/")] == [
+        "gan/sheng-cheng-qi: its origin records no definition, so a change of '生成器' in the "
+        "notes cannot be told; they say '把噪声映射成样本的网络'; the card was kept as it is "
+        "(once it says that, put this text in its origin, on a second line)"
+    ]
+    upgraded = snapshot(tmp_path)
+    again = import_notes(round_notes(tmp_path), tmp_path)
+    assert (again.files, snapshot(tmp_path)) == ([], upgraded)
+    assert again.flagged == report.flagged
+
+
+WGAN_EXCERPT = "    - Critic instead of discriminator.\n"
+
+
+def test_an_excerpt_edited_by_hand_is_not_added_again(tmp_path: Path) -> None:
+    import_notes(NOTES / "round-v1.md", tmp_path, note_name="round.md")
+    edit(
+        tmp_path / "wgan.yaml", WGAN_EXCERPT, "    - A critic instead of a discriminator (WGAN).\n"
+    )
+    edited = snapshot(tmp_path)
+    report = import_notes(round_notes(tmp_path), tmp_path)
+    assert (report.added, report.files) == ([], [])
+    assert not [f for f in report.flagged if "wgan" in f]
+    assert snapshot(tmp_path) == edited
+
+
+def test_an_excerpt_rewritten_beyond_recognition_or_deleted_comes_back(tmp_path: Path) -> None:
+    import_notes(NOTES / "round-v1.md", tmp_path, note_name="round.md")
+    wgan = tmp_path / "wgan.yaml"
+    edit(wgan, WGAN_EXCERPT, "    - The WGAN critic has no sigmoid at its output.\n")
+    report = import_notes(round_notes(tmp_path), tmp_path)
+    assert report.files == [wgan]
+    assert topic_files(tmp_path)["wgan"].topic.excerpts == [
+        "The WGAN critic has no sigmoid at its output.",  # kept, and flagged as not the notes'
+        "Critic instead of discriminator.",
+    ]
+    assert [f for f in report.flagged if "wgan" in f] == [
+        "gone from the notes: wgan excerpt 'The WGAN critic has no sigmoid at its output.'"
+    ]
+    # The excerpts record what was taken from the notes: one deleted is taken again.
+    edit(wgan, WGAN_EXCERPT, "")
+    import_notes(round_notes(tmp_path), tmp_path)
+    assert topic_files(tmp_path)["wgan"].topic.excerpts[-1] == "Critic instead of discriminator."
+
+
+def test_the_shipped_content_is_a_fixed_point_of_the_importer(tmp_path: Path) -> None:
+    """The hand-written content/ already holds everything the real notes would add."""
+    notes = NOTES / "deep-learning.md"
+    content = tmp_path / "content"
+    shutil.copytree(shipped_content_dir(), content)
+    before = snapshot(content)
+    report = import_notes(notes, content)
+    assert snapshot(content) == before  # byte-identical
+    assert (report.added, report.files) == ([], [])
+    # Only what is inherent: the notes' images are not in the repository.
+    images = IMAGE.findall(notes.read_text("utf-8"))
+    assert all(f.startswith("missing image in ") for f in report.flagged)
+    assert sorted(f.split(": ", 1)[1] for f in report.flagged) == sorted(images)
+    gradients = ["deep-learning/vanishing-gradient", "deep-learning/exploding-gradient"]
+    assert set(gradients) <= set(report.kept)  # found by their origin, not added again
+    topics = [
+        TopicFile.model_validate(YAML(typ="safe").load(path.read_text("utf-8"))).topic
+        for path in content.glob("*.yaml")
+    ]
+    from_notes = {t.id for t in topics if t.source.note == notes.name}
+    assert set(report.kept) == {*gradients, *from_notes}
 
 
 def test_a_renamed_topic_is_found_by_its_section(tmp_path: Path) -> None:
@@ -260,7 +411,7 @@ def test_format_report() -> None:
         "added 2:",
         "  + gan",
         "  + gan/x",
-        "kept 1 (unchanged)",
+        "kept 1 as they were (never overwritten)",
         "flagged 1:",
         "  ! gone from the notes: gan/y (term:y)",
         "wrote 1 file(s):",
@@ -268,7 +419,7 @@ def test_format_report() -> None:
     ]
     assert format_report(ImportReport()).splitlines() == [
         "added nothing",
-        "kept 0 (unchanged)",
+        "kept 0 as they were (never overwritten)",
         "flagged nothing",
         "wrote 0 file(s)",
     ]

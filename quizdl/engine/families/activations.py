@@ -7,11 +7,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from quizdl.engine.fmt import num
+from quizdl.engine.families._shared import sig3, sig3_draft
+from quizdl.engine.fmt import num, subscript, superscript
 from quizdl.engine.question import Draft, Draw, Family, Mistake, ParamSpec, distinct_mistakes
 from quizdl.kb.text import Text
 
-REL_TOL = 5e-3  # answers to 3 significant figures
 # Derivatives in the tails are small (GELU′(−3) ≈ −0.0005) but still asked to 3 significant
 # figures; the absolute band only matters for an exact 0 (ReLU′ for x < 0).
 ABS_TOL = 1e-6
@@ -73,35 +73,27 @@ def _derivative_at(draw: Draw) -> Draft:
         x = 0.5
     f, df, formula = ACTIVATIONS[name]
     answer = df(x)
-    mistakes = distinct_mistakes(
-        answer,
-        [
-            Mistake(
-                "value-not-derivative",
-                Text(
-                    en=f"That is {name}({num(x)}) itself, not its derivative.",
-                    zh=f"这是 {name}({num(x)}) 的函数值，不是导数。",
-                ),
-                f(x),
-            ),
-        ],
-        rel_tol=REL_TOL,
-        abs_tol=ABS_TOL,
-    )
-    return Draft(
-        prompt=Text(
-            en=f"What is the derivative of {name} at x = {num(x)}? (3 significant figures)",
-            zh=f"{name} 在 x = {num(x)} 处的导数是多少？（保留 3 位有效数字）",
+    value = Mistake(
+        "value-not-derivative",
+        Text(
+            en=f"That is {name}({num(x)}) itself, not its derivative.",
+            zh=f"这是 {name}({num(x)}) 的函数值，不是导数。",
         ),
-        kind="number",
-        answer=answer,
-        params={"activation": name, "x": x},
-        solution=(
+        f(x),
+    )
+    return sig3_draft(
+        sig3(
+            f"What is the derivative of {name} at x = {num(x)}?",
+            f"{name} 在 x = {num(x)} 处的导数是多少？",
+        ),
+        "number",
+        answer,
+        {"activation": name, "x": x},
+        (
             Text.same(formula),
             Text.same(f"x = {num(x)} → f′({num(x)}) = {num(answer, 6)}"),
         ),
-        mistakes=mistakes,
-        rel_tol=REL_TOL,
+        [value],
         abs_tol=ABS_TOL,
     )
 
@@ -303,10 +295,10 @@ def _derivative_max(draw: Draw) -> Draft:
                 en="Each factor is at most 0.25, and all can reach it at zᵢ = 0.",
                 zh="每个因子最大为 0.25，且 zᵢ = 0 时都能取到。",
             ),
-            Text.same(f"0.25{_superscript(n)} = {num(answer)}"),
+            Text.same(f"0.25{superscript(n)} = {num(answer)}"),
         )
         params = {"variant": variant, "layers": n}
-        wrong = [(0.5**n, f"σ(0){_superscript(n)} = 0.5{_superscript(n)}"), (1.0, "")]
+        wrong = [(0.5**n, f"σ(0){superscript(n)} = 0.5{superscript(n)}"), (1.0, "")]
     value_label = (
         Text(
             en=f"{wrong[0][1]} uses the function's value σ(0) = 0.5, not the derivative "
@@ -342,41 +334,20 @@ def _derivative_max(draw: Draw) -> Draft:
                 "single-factor",
                 Text(
                     en=f"0.25 bounds one factor; the product of {n} factors is at most "
-                    f"0.25{_superscript(n)}.",
-                    zh=f"0.25 只是一个因子的上界；{n} 个因子的乘积最大为 0.25{_superscript(n)}。",
+                    f"0.25{superscript(n)}.",
+                    zh=f"0.25 只是一个因子的上界；{n} 个因子的乘积最大为 0.25{superscript(n)}。",
                 ),
                 0.25,
             )
         )
-    return Draft(
-        prompt=prompt,
-        kind="number",
-        answer=answer,
-        params=params,
-        solution=solution,
-        mistakes=distinct_mistakes(answer, mistakes, rel_tol=REL_TOL, abs_tol=1e-15),
-        rel_tol=REL_TOL,
-        abs_tol=1e-15,
-    )
-
-
-_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def _subscript(n: int) -> str:
-    return str(n).translate(_SUBSCRIPT)
-
-
-def _superscript(n: int) -> str:
-    return str(n).translate(_SUPERSCRIPT)
+    return sig3_draft(prompt, "number", answer, params, solution, mistakes, abs_tol=1e-15)
 
 
 def _product_text(n: int) -> str:
     """σ′(z₁)·σ′(z₂)·σ′(z₃), or with an ellipsis when n > 3."""
     if n <= 3:
-        return "·".join(f"σ′(z{_subscript(i)})" for i in range(1, n + 1))
-    return f"σ′(z₁)·σ′(z₂)···σ′(z{_subscript(n)})"
+        return "·".join(f"σ′(z{subscript(i)})" for i in range(1, n + 1))
+    return f"σ′(z₁)·σ′(z₂)···σ′(z{subscript(n)})"
 
 
 FAMILIES = (

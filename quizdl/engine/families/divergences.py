@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 import math
-from typing import cast
 
+from quizdl.engine.families._shared import LN2, kl_nats
 from quizdl.engine.fmt import num
 from quizdl.engine.question import (
     Draft,
     Draw,
     Family,
-    JSONScalar,
     Mistake,
     ParamSpec,
-    distinct_mistakes,
+    json_list,
+    make_draft,
 )
 from quizdl.kb.text import Text
 
-
-def _json(values: list[int]) -> list[JSONScalar]:
-    """A list of ints as the JSON-safe params type (list is invariant for mypy)."""
-    return cast("list[JSONScalar]", values)
-
-
 REL_TOL = 5e-3
 ABS_TOL = 1e-5
-LN2 = math.log(2.0)
 MIN_PERCENT = 5  # every probability at least 0.05, so no log term explodes
 MIN_KL_NATS = 0.05  # P and Q clearly different, so the answer is not lost in rounding
 UNITS = ("nats", "bits")
@@ -61,14 +54,6 @@ JS_BOUND = Text(
 JS_HINT = Text(en="Build the mixture M = (P + Q)/2 first.", zh="先求混合分布 M = (P + Q)/2。")
 
 
-def uniform_ints(draw: Draw, low: int, high: int, size: int) -> list[int]:
-    """`size` integers uniform in [low, high] from one vector of uniform floats: cheaper
-    than Draw.ints (rng.integers with a size), and as deterministic (an IEEE product and a
-    truncation; x < 1 keeps every value ≤ high)."""
-    span = high - low + 1
-    return [low + int(x * span) for x in draw.rng.random(size).tolist()]
-
-
 def percent_parts(cuts: list[int], outcomes: int) -> list[int]:
     """Probabilities in hundredths, each at least MIN_PERCENT, summing to 100: the sorted
     `cuts` (outcomes − 1 values in [0, 100 − MIN_PERCENT·outcomes]) split the spare mass."""
@@ -76,16 +61,12 @@ def percent_parts(cuts: list[int], outcomes: int) -> list[int]:
     return [edges[i + 1] - edges[i] + MIN_PERCENT for i in range(outcomes)]
 
 
-def kl_nats(p: list[float], q: list[float]) -> float:
-    return sum(pi * math.log(pi / qi) for pi, qi in zip(p, q, strict=True))
-
-
 def _pair(draw: Draw) -> tuple[list[int], list[int]]:
     """Two distributions in hundredths, redrawn until KL(P‖Q) ≥ MIN_KL_NATS."""
     outcomes = draw.int("outcomes")
     spare = 100 - MIN_PERCENT * outcomes
     while True:
-        cuts = uniform_ints(draw, 0, spare, 2 * (outcomes - 1))  # one draw for both
+        cuts = draw.uniform_ints(0, spare, 2 * (outcomes - 1))  # one draw for both
         p = percent_parts(cuts[: outcomes - 1], outcomes)
         q = percent_parts(cuts[outcomes - 1 :], outcomes)
         # KL in hundredths: Σ pᵢ ln(pᵢ/qᵢ) = Σ aᵢ ln(aᵢ/bᵢ) / 100.
@@ -126,20 +107,25 @@ def _kl_divergence(draw: Draw) -> Draft:
         f"{a / 100:.2f}·ln({a / 100:.2f}/{b / 100:.2f})" for a, b in zip(p, q, strict=True)
     )
     en, zh = _setup(p, q)
-    return Draft(
+    return make_draft(
         prompt=Text(
             en=f"{en} What is KL(P‖Q) in {unit}? (3 significant figures)",
             zh=f"{zh}KL(P‖Q) 是多少？（{UNIT_ZH[unit]}；保留 3 位有效数字）",
         ),
         kind="number",
         answer=answer,
-        params={"outcomes": len(p), "p_percent": _json(p), "q_percent": _json(q), "unit": unit},
+        params={
+            "outcomes": len(p),
+            "p_percent": json_list(p),
+            "q_percent": json_list(q),
+            "unit": unit,
+        },
         solution=(
             Text.same(f"KL(P‖Q) = Σ pᵢ ln(pᵢ/qᵢ) = {terms}"),
             _units_line("KL(P‖Q)", nats),
             Text.same(f"KL(Q‖P) = {num(reversed_nats, 6)} nats ≠ KL(P‖Q)"),
         ),
-        mistakes=distinct_mistakes(answer, candidates, rel_tol=REL_TOL, abs_tol=ABS_TOL),
+        mistakes=candidates,
         rel_tol=REL_TOL,
         abs_tol=ABS_TOL,
     )
@@ -162,7 +148,7 @@ def _js_divergence(draw: Draw) -> Draft:
     # (p + q)/2 in hundredths is a multiple of 0.005: three decimals show it exactly.
     shown_m = ", ".join(f"{(a + b) / 200:.3f}" for a, b in zip(p, q, strict=True))
     en, zh = _setup(p, q)
-    return Draft(
+    return make_draft(
         prompt=Text(
             en=f"{en} What is the Jensen–Shannon divergence JS(P‖Q) in {unit}? "
             "(3 significant figures)",
@@ -170,14 +156,19 @@ def _js_divergence(draw: Draw) -> Draft:
         ),
         kind="number",
         answer=answer,
-        params={"outcomes": len(p), "p_percent": _json(p), "q_percent": _json(q), "unit": unit},
+        params={
+            "outcomes": len(p),
+            "p_percent": json_list(p),
+            "q_percent": json_list(q),
+            "unit": unit,
+        },
         solution=(
             Text.same(f"M = (P + Q)/2 = ({shown_m})"),
             Text.same(f"KL(P‖M) = {num(kl_pm, 6)} nats;  KL(Q‖M) = {num(kl_qm, 6)} nats"),
             _units_line("JS = ½KL(P‖M) + ½KL(Q‖M)", nats),
             JS_BOUND,
         ),
-        mistakes=distinct_mistakes(answer, candidates, rel_tol=REL_TOL, abs_tol=ABS_TOL),
+        mistakes=candidates,
         rel_tol=REL_TOL,
         abs_tol=ABS_TOL,
         hint=JS_HINT,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 
-from quizdl.engine.fmt import num, vec
+from quizdl.engine.families._shared import LN2, compositions, kl_nats, normal_pdf
+from quizdl.engine.fmt import num, tenths, vec
 from quizdl.engine.question import (
     Draft,
     Draw,
@@ -13,33 +14,16 @@ from quizdl.engine.question import (
     JSONScalar,
     Mistake,
     ParamSpec,
-    distinct_mistakes,
+    json_list,
+    make_draft,
 )
 from quizdl.kb.text import Text
 
 REL_TOL = 5e-3
 ABS_TOL = 5e-4
-SQRT_2PI = math.sqrt(2.0 * math.pi)
 STDS = (0.5, 1.0, 1.5, 2.0)
 LOG4 = math.log(4.0)
 LOG4_TEXT = num(LOG4)
-
-
-def _json(values: list[float]) -> list[JSONScalar]:
-    return [*values]
-
-
-def tenths_text(tenths: int) -> str:
-    """The number tenths/10 as `num` writes it ("0.3", "-1.2", "2"), without float formatting."""
-    if tenths % 10 == 0:
-        return str(tenths // 10)
-    sign = "-" if tenths < 0 else ""
-    return f"{sign}{abs(tenths) // 10}.{abs(tenths) % 10}"
-
-
-def normal_pdf(x: float, mean: float, std: float) -> float:
-    z = (x - mean) / std
-    return math.exp(-0.5 * z * z) / (std * SQRT_2PI)
 
 
 # --- optimal discriminator ----------------------------------------------------------------
@@ -65,7 +49,7 @@ OPTIMAL_DISCRIMINATOR_HINT = Text(
 
 
 def _optimal_discriminator(draw: Draw) -> Draft:
-    u = draw.rng.random(6).tolist()
+    u = draw.uniforms(6)
     if u[0] < 0.5:
         # Two Gaussians a few units apart, x between them: neither density is negligible.
         mean_data = int(u[1] * 5) - 2
@@ -106,16 +90,11 @@ def _optimal_discriminator(draw: Draw) -> Draft:
         steps = (Text.same(f"D*(x) = {num(p_data)} / ({num(p_data)} + {num(p_g)})"),)
         params = {"given": "values", "p_data": p_data, "p_g": p_g}
     answer = p_data / (p_data + p_g)
-    mistakes = distinct_mistakes(
-        answer,
-        [
-            Mistake("inverted", D_INVERTED, p_g / (p_data + p_g)),
-            Mistake("ratio", D_RATIO, p_data / p_g),
-        ],
-        rel_tol=REL_TOL,
-        abs_tol=ABS_TOL,
-    )
-    return Draft(
+    mistakes = [
+        Mistake("inverted", D_INVERTED, p_g / (p_data + p_g)),
+        Mistake("ratio", D_RATIO, p_data / p_g),
+    ]
+    return make_draft(
         prompt=Text(
             en=f"A GAN's generator is fixed with density p_g; the data density is p_data. "
             f"{setup_en} what is the optimal discriminator output D*(x)? (3 significant figures)",
@@ -136,17 +115,6 @@ def _optimal_discriminator(draw: Draw) -> Draft:
 # --- value of the game at the optimal discriminator ---------------------------------------
 
 
-def compositions(total: int, parts: int) -> list[tuple[int, ...]]:
-    """All ways to write `total` as an ordered sum of `parts` positive integers."""
-    if parts == 1:
-        return [(total,)]
-    return [
-        (first, *rest)
-        for first in range(1, total - parts + 2)
-        for rest in compositions(total - first, parts - 1)
-    ]
-
-
 # Distributions in tenths with every outcome at least 0.1, by number of outcomes.
 TENTHS = {k: tuple(compositions(10, k)) for k in (2, 3, 4)}
 FORGOT_TWO = Text(
@@ -163,10 +131,6 @@ FORGOT_LOG4 = Text(
 )
 
 
-def _kl(p: list[float], q: list[float]) -> float:
-    return sum(a * math.log(a / b) for a, b in zip(p, q, strict=True) if a > 0)
-
-
 OPTIMAL_VALUE_HINT = Text(
     en="Substitute D* = p_data/(p_data + p_g) and compare with the mixture M.",
     zh="代入 D* = p_data/(p_data + p_g)，再与混合分布 M 比较。",
@@ -175,7 +139,7 @@ OPTIMAL_VALUE_HINT = Text(
 
 def _optimal_value(draw: Draw) -> Draft:
     k = draw.int("outcomes")
-    u = draw.rng.random(3).tolist()
+    u = draw.uniforms(3)
     tenths_data = TENTHS[k][int(u[0] * len(TENTHS[k]))]
     # One question in five shows p_g = p_data: the global optimum, V = −log 4.
     same = u[2] < 0.2
@@ -183,23 +147,18 @@ def _optimal_value(draw: Draw) -> Draft:
     p = [t / 10 for t in tenths_data]
     q = [t / 10 for t in tenths_g]
     m = [(a + b) / 2 for a, b in zip(p, q, strict=True)]
-    kl_p, kl_q = _kl(p, m), _kl(q, m)
+    kl_p, kl_q = kl_nats(p, m), kl_nats(q, m)
     jsd = 0.5 * kl_p + 0.5 * kl_q
     answer = -LOG4 + 2 * jsd
-    mistakes = distinct_mistakes(
-        answer,
-        [
-            Mistake("forgot-factor-two", FORGOT_TWO, -LOG4 + jsd),
-            Mistake("log2-vs-ln", LOG2_NOT_LN, answer / math.log(2.0)),
-            Mistake("forgot-log4", FORGOT_LOG4, 2 * jsd),
-        ],
-        rel_tol=REL_TOL,
-        abs_tol=ABS_TOL,
-    )
+    mistakes = [
+        Mistake("forgot-factor-two", FORGOT_TWO, -LOG4 + jsd),
+        Mistake("log2-vs-ln", LOG2_NOT_LN, answer / LN2),
+        Mistake("forgot-log4", FORGOT_LOG4, 2 * jsd),
+    ]
     jsd_text = num(jsd)
     p_text = "(" + ", ".join(f"0.{t}" for t in tenths_data) + ")"  # every t is 1 … 9
     q_text = "(" + ", ".join(f"0.{t}" for t in tenths_g) + ")"
-    return Draft(
+    return make_draft(
         prompt=Text(
             en=f"Over {k} outcomes, p_data = {p_text} and the generator gives p_g = {q_text}. "
             "With the optimal discriminator D*, what is the value V(D*, G) = "
@@ -210,7 +169,7 @@ def _optimal_value(draw: Draw) -> Draft:
         ),
         kind="number",
         answer=answer,
-        params={"outcomes": k, "p_data": _json(p), "p_g": _json(q)},
+        params={"outcomes": k, "p_data": json_list(p), "p_g": json_list(q)},
         solution=(
             Text.same("V(D*, G) = −log 4 + 2·JSD(p_data‖p_g),  M = (p_data + p_g)/2"),
             Text.same(f"M = {vec(m)}"),
@@ -285,7 +244,7 @@ def _wgan_gp(draw: Draw) -> Draft:
     lam = draw.int("lam")
     eps = draw.float("epsilon", decimals=1)
     # u[0] what is asked, u[1] the curvature a, then per dimension a code for (x, x̃) and w.
-    u = draw.rng.random(2 * dims + 2).tolist()
+    u = draw.uniforms(2 * dims + 2)
     codes = [int(v * 36) for v in u[2 : 2 + dims]]
     real = [float(c % 6 - 2) for c in codes]  # −2 … 3
     fake = [float(c // 6 - 3) for c in codes]  # −3 … 2
@@ -295,8 +254,8 @@ def _wgan_gp(draw: Draw) -> Draft:
     fake_text = "(" + ", ".join(str(int(v)) for v in fake) + ")"
     # ε has one decimal and the samples are integers, so x̂ is exact in tenths.
     eps_tenths = round(eps * 10)
-    eps_text, rest_text = tenths_text(eps_tenths), tenths_text(10 - eps_tenths)
-    mixed_text = "(" + ", ".join(tenths_text(round(v * 10)) for v in mixed) + ")"
+    eps_text, rest_text = tenths(eps_tenths), tenths(10 - eps_tenths)
+    mixed_text = "(" + ", ".join(tenths(round(v * 10)) for v in mixed) + ")"
     interpolate_step = Text.same(
         f"x̂ = {eps_text}·{real_text} + {rest_text}·{fake_text} = {mixed_text}"
     )
@@ -304,8 +263,8 @@ def _wgan_gp(draw: Draw) -> Draft:
         "dims": dims,
         "lam": lam,
         "epsilon": eps,
-        "real": _json(real),
-        "fake": _json(fake),
+        "real": json_list(real),
+        "fake": json_list(fake),
         "ask": ask,
     }
     answer: float | tuple[float, ...]
@@ -331,7 +290,7 @@ def _wgan_gp(draw: Draw) -> Draft:
             )
             norm_text = num(grad_norm)
             steps = (Text.same(f"∇D(x) = w for every x:  ‖∇D(x̂)‖₂ = ‖w‖₂ = {norm_text}"),)
-            params["w"] = _json(weights)
+            params["w"] = json_list(weights)
             located: list[Mistake] = []  # a linear critic has the same gradient everywhere
         else:
             a = CURVATURES[int(u[1] * len(CURVATURES))]
@@ -361,8 +320,8 @@ def _wgan_gp(draw: Draw) -> Draft:
             Text.same(f"GP = {lam} × ({norm_text} − 1)² = {num(answer)}"),
         )
         question = ASK_PENALTY
-    mistakes = distinct_mistakes(answer, candidates, rel_tol=REL_TOL, abs_tol=ABS_TOL)
-    return Draft(
+    mistakes = candidates
+    return make_draft(
         prompt=Text(
             en=f"WGAN-GP with penalty coefficient λ = {lam}: real sample x = {real_text}, "
             f"generated sample x̃ = {fake_text}, random weight ε = {eps_text} (on the real "

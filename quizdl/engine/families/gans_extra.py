@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import math
 
-from quizdl.engine.families.gans import compositions, tenths_text
-from quizdl.engine.fmt import num, vec
+from quizdl.engine.families._shared import LN2, THREE_SIG, compositions
+from quizdl.engine.fmt import num, signed, tenths, vec
 from quizdl.engine.question import (
     Draft,
     Draw,
@@ -14,17 +14,13 @@ from quizdl.engine.question import (
     JSONScalar,
     Mistake,
     ParamSpec,
-    distinct_mistakes,
+    json_list,
+    make_draft,
 )
 from quizdl.kb.text import Text
 
 REL_TOL = 5e-3
 ABS_TOL = 5e-4
-THREE_SIG = Text(en="(3 significant figures)", zh="（保留 3 位有效数字）")
-
-
-def _json(values: list[float]) -> list[JSONScalar]:
-    return [*values]
 
 
 # --- conditional GAN input widths ---------------------------------------------------------
@@ -48,7 +44,7 @@ IMAGES = ((28, 1), (32, 3), (64, 3), (28, 3), (32, 1))
 def _cgan_input_width(draw: Draw) -> Draft:
     latent = draw.int("latent_dim")
     classes = draw.int("classes")
-    u = draw.rng.random(2).tolist()
+    u = draw.uniforms(2)
     if u[0] < 0.5:
         base = latent
         what = Text(en="the generator", zh="生成器")
@@ -69,16 +65,11 @@ def _cgan_input_width(draw: Draw) -> Draft:
         )
         params = {"network": "discriminator", "side": side, "channels": channels}
     answer = float(base + classes)
-    mistakes = distinct_mistakes(
-        answer,
-        [
-            Mistake("multiplied", CGAN_MULTIPLIED, float(base * classes)),
-            Mistake("forgot-condition", CGAN_FORGOT, float(base)),
-        ],
-        rel_tol=0.0,
-        abs_tol=0.5,
-    )
-    return Draft(
+    mistakes = [
+        Mistake("multiplied", CGAN_MULTIPLIED, float(base * classes)),
+        Mistake("forgot-condition", CGAN_FORGOT, float(base)),
+    ]
+    return make_draft(
         prompt=Text(
             en=f"A conditional GAN over {classes} classes feeds {what.en} {base_text.en} "
             "concatenated with the one-hot class label. What is the input width of "
@@ -122,7 +113,7 @@ VAE_KL_HINT = Text(
 
 def _vae_kl(draw: Draw) -> Draft:
     dims = draw.int("dims")
-    u = draw.rng.random(2 * dims).tolist()
+    u = draw.uniforms(2 * dims)
     mean_tenths = [int(v * 31) - 15 for v in u[:dims]]  # −1.5 … 1.5
     std_tenths = [3 + int(v * 18) for v in u[dims:]]  # 0.3 … 2.0
     means = [t / 10 for t in mean_tenths]
@@ -133,19 +124,14 @@ def _vae_kl(draw: Draw) -> Draft:
     with_log_sigma = 0.5 * sum(
         m * m + s * s - 1 - math.log(s) for m, s in zip(means, stds, strict=True)
     )
-    mistakes = distinct_mistakes(
-        answer,
-        [
-            Mistake("forgot-half", KL_FORGOT_HALF, total),
-            Mistake("log-sigma-not-log-var", KL_LOG_SIGMA, with_log_sigma),
-            Mistake("sign", KL_SIGN, -answer),
-        ],
-        rel_tol=REL_TOL,
-        abs_tol=ABS_TOL,
-    )
-    mu_text = "(" + ", ".join(tenths_text(t) for t in mean_tenths) + ")"
-    sigma_text = "(" + ", ".join(tenths_text(t) for t in std_tenths) + ")"
-    return Draft(
+    mistakes = [
+        Mistake("forgot-half", KL_FORGOT_HALF, total),
+        Mistake("log-sigma-not-log-var", KL_LOG_SIGMA, with_log_sigma),
+        Mistake("sign", KL_SIGN, -answer),
+    ]
+    mu_text = "(" + ", ".join(tenths(t) for t in mean_tenths) + ")"
+    sigma_text = "(" + ", ".join(tenths(t) for t in std_tenths) + ")"
+    return make_draft(
         prompt=Text(
             en=f"The encoder of a VAE (as in VAE-GAN) outputs q(z|x) = N(μ, diag σ²) with "
             f"μ = {mu_text} and σ = {sigma_text}. What is the KL term "
@@ -155,7 +141,7 @@ def _vae_kl(draw: Draw) -> Draft:
         ),
         kind="number",
         answer=answer,
-        params={"dims": dims, "mu": _json(means), "sigma": _json(stds)},
+        params={"dims": dims, "mu": json_list(means), "sigma": json_list(stds)},
         solution=(
             KL_FORMULA,
             Text.same(f"μᵢ² + σᵢ² − 1 − log σᵢ² = {vec(terms)}"),
@@ -194,7 +180,6 @@ ENTROPY_DEFINITION = Text(
 )
 # Distributions in tenths over 2 to 4 categories, every category at least 0.1.
 CODE_TENTHS = tuple(c for k in (2, 3, 4) for c in compositions(10, k))
-LN2 = math.log(2.0)
 
 
 INFOGAN_ENTROPY_HINT = Text(
@@ -204,7 +189,7 @@ INFOGAN_ENTROPY_HINT = Text(
 
 
 def _infogan_entropy(draw: Draw) -> Draft:
-    u = draw.rng.random(3).tolist()
+    u = draw.uniforms(3)
     unit = "nats" if u[0] < 0.5 else "bits"
     log_name, unit_text = UNITS[unit]
 
@@ -236,15 +221,10 @@ def _infogan_entropy(draw: Draw) -> Draft:
         terms = " + ".join(f"0.{t}·{log_name} 0.{t}" for t in tenths)
         expression = f"H(c) = −Σₖ pₖ log pₖ = −({terms})"
         uniform = [Mistake("assumed-uniform", ASSUMED_UNIFORM, in_unit(math.log(len(probs))))]
-        params = {"probs": _json(probs)}
+        params = {"probs": json_list(probs)}
     answer = in_unit(entropy_nats)
-    mistakes = distinct_mistakes(
-        answer,
-        [Mistake("nats-vs-bits", NATS_VS_BITS, in_other_unit(entropy_nats)), *uniform],
-        rel_tol=REL_TOL,
-        abs_tol=ABS_TOL,
-    )
-    return Draft(
+    mistakes = [Mistake("nats-vs-bits", NATS_VS_BITS, in_other_unit(entropy_nats)), *uniform]
+    return make_draft(
         prompt=Text(
             en=f"{INFOGAN_BOUND.en} The generator gets {code.en}. What is H(c) in "
             f"{unit_text.en}? {THREE_SIG.en}",
@@ -292,11 +272,6 @@ ADAIN_ASK_ELEMENT = tuple(
 )
 
 
-def _signed(x: float) -> str:
-    """`x` as a term added in a formula: "+ 1.5" or "− 1.5"."""
-    return f"− {num(-x)}" if x < 0 else f"+ {num(x)}"
-
-
 ADAIN_HINT = Text(
     en="Normalise with the content statistics, then apply the style statistics.",
     zh="先用内容的统计量归一化，再套用风格的统计量。",
@@ -305,7 +280,7 @@ ADAIN_HINT = Text(
 
 def _adain(draw: Draw) -> Draft:
     n = draw.int("size")
-    u = draw.rng.random(n + 4).tolist()
+    u = draw.uniforms(n + 4)
     xs = [float(int(v * 9) - 2) for v in u[:n]]  # −2 … 6
     if min(xs) == max(xs):  # a constant channel has σ(x) = 0
         xs[-1] += 1.0
@@ -328,22 +303,17 @@ def _adain(draw: Draw) -> Draft:
     def pick(values: tuple[float, ...]) -> float | tuple[float, ...]:
         return values if index < 0 else values[index]
 
-    mistakes = distinct_mistakes(
-        answer,
-        [
-            Mistake("sample-std", SAMPLE_STD, pick(wrong[0])),
-            Mistake("swapped-stats", SWAPPED_STATS, pick(wrong[1])),
-            Mistake("forgot-style-mean", FORGOT_STYLE_MEAN, pick(wrong[2])),
-        ],
-        rel_tol=REL_TOL,
-        abs_tol=ABS_TOL,
-    )
+    mistakes = [
+        Mistake("sample-std", SAMPLE_STD, pick(wrong[0])),
+        Mistake("swapped-stats", SWAPPED_STATS, pick(wrong[1])),
+        Mistake("forgot-style-mean", FORGOT_STYLE_MEAN, pick(wrong[2])),
+    ]
     ask = ADAIN_ASK_VECTOR if index < 0 else ADAIN_ASK_ELEMENT[index]
     x_text = "(" + ", ".join(str(int(v)) for v in xs) + ")"
-    style_mean_text = tenths_text(style_mean_tenths)
-    style_std_text = tenths_text(style_std_tenths)
+    style_mean_text = tenths(style_mean_tenths)
+    style_std_text = tenths(style_std_tenths)
     std_text = num(std)
-    return Draft(
+    return make_draft(
         prompt=Text(
             en=f"StyleGAN's AdaIN: one channel of the content features is x = {x_text}; the "
             f"style gives μ(y) = {style_mean_text}, σ(y) = {style_std_text}. Use the population "
@@ -356,7 +326,7 @@ def _adain(draw: Draw) -> Draft:
         answer=answer,
         params={
             "size": n,
-            "x": _json(xs),
+            "x": json_list(xs),
             "style_mean": style_mean,
             "style_std": style_std,
             "element": index + 1,
@@ -365,8 +335,8 @@ def _adain(draw: Draw) -> Draft:
             ADAIN_FORMULA,
             Text.same(f"μ(x) = {num(mean)},  σ(x) = √({num(squares)}/{n}) = {std_text}"),
             Text.same(
-                f"AdaIN(x, y) = {style_std_text}·(x {_signed(-mean)})/{std_text} "
-                f"{_signed(style_mean)} = {vec(out)}"
+                f"AdaIN(x, y) = {style_std_text}·(x {signed(-mean)})/{std_text} "
+                f"{signed(style_mean)} = {vec(out)}"
             ),
         ),
         mistakes=mistakes,

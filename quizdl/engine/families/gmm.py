@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import math
-
+from quizdl.engine.families._shared import normal_pdf
 from quizdl.engine.fmt import num, vec
 from quizdl.engine.question import (
     Draft,
@@ -12,7 +11,8 @@ from quizdl.engine.question import (
     JSONScalar,
     Mistake,
     ParamSpec,
-    distinct_mistakes,
+    json_list,
+    make_draft,
 )
 from quizdl.kb.text import Text
 
@@ -23,12 +23,6 @@ STD_TEXT = ("0.5", "1", "1.5", "2")
 WEIGHTS_2 = tuple((a, 10 - a) for a in range(2, 9))
 WEIGHTS_3 = tuple((a, b, 10 - a - b) for a in range(2, 7) for b in range(2, 9 - a))
 REL_TOL = 5e-3
-SQRT_2PI = math.sqrt(2.0 * math.pi)
-
-
-def normal_pdf(x: float, mean: float, std: float) -> float:
-    z = (x - mean) / std
-    return math.exp(-0.5 * z * z) / (std * SQRT_2PI)
 
 
 def responsibilities(
@@ -38,10 +32,6 @@ def responsibilities(
     joint = [w * normal_pdf(x, m, s) for w, m, s in zip(weights, means, stds, strict=True)]
     total = sum(joint)
     return tuple(j / total for j in joint)
-
-
-def _json(values: list[float]) -> list[JSONScalar]:
-    return [*values]
 
 
 def _tuple_text(items: list[str]) -> str:
@@ -76,7 +66,7 @@ def _responsibility_question(draw: Draw) -> Draft:
     k = draw.int("components")
     # One vector draw for everything else (far cheaper than one generator call per value):
     # u[0] weights, u[1] first mean, u[2] x, u[3] vector-or-one, u[4] which γ, u[5:] components.
-    u = draw.rng.random(k + 5).tolist()
+    u = draw.uniforms(k + 5)
     weight_sets = WEIGHTS_2 if k == 2 else WEIGHTS_3
     tenths = weight_sets[int(u[0] * len(weight_sets))]
     weights = [t / 10 for t in tenths]
@@ -107,16 +97,11 @@ def _responsibility_question(draw: Draw) -> Draft:
         index = eligible[int(u[4] * len(eligible))]
         answer = gammas[index]
         wrong = [equal[index], squared[index], raw[index]]
-    mistakes = distinct_mistakes(
-        answer,
-        [
-            Mistake("forgot-weights", FORGOT_WEIGHTS, wrong[0]),
-            Mistake("variance-as-std", VARIANCE_AS_STD, wrong[1]),
-            Mistake("unnormalised", UNNORMALISED, wrong[2]),
-        ],
-        rel_tol=REL_TOL,
-        abs_tol=5e-4,
-    )
+    mistakes = [
+        Mistake("forgot-weights", FORGOT_WEIGHTS, wrong[0]),
+        Mistake("variance-as-std", VARIANCE_AS_STD, wrong[1]),
+        Mistake("unnormalised", UNNORMALISED, wrong[2]),
+    ]
     names = "γ₁, γ₂" if k == 2 else "γ₁, γ₂, γ₃"
     if index < 0:
         ask_en = f"give the responsibilities ({names}) (3 decimal places)."
@@ -133,7 +118,7 @@ def _responsibility_question(draw: Draw) -> Draft:
         f"σ = {_tuple_text([STD_TEXT[c // 2] for c in codes])}"
     )
     x_text = num(x)
-    return Draft(
+    return make_draft(
         prompt=Text(
             en=f"A 1-D Gaussian mixture of {k} components has weights, means and standard "
             f"deviations {mixture}. For the point x = {x_text}, {ask_en}",
@@ -144,9 +129,9 @@ def _responsibility_question(draw: Draw) -> Draft:
         answer=answer,
         params={
             "components": k,
-            "weights": _json(weights),
-            "means": _json(means),
-            "stds": _json(stds),
+            "weights": json_list(weights),
+            "means": json_list(means),
+            "stds": json_list(stds),
             "x": x,
             "asked": index + 1,
         },
@@ -191,7 +176,7 @@ M_STEP_HINT = Text(
 def _em_question(draw: Draw) -> Draft:
     n = draw.int("points")
     # One vector draw: u[0] the variant, u[1] gap, u[2] σ, u[3:] the data points.
-    u = draw.rng.random(n + 3).tolist()
+    u = draw.uniforms(n + 3)
     mode = "given" if u[0] < 0.5 else "compute"
     extra: dict[str, JSONScalar | list[JSONScalar]] = {}
     if mode == "given":
@@ -233,22 +218,17 @@ def _em_question(draw: Draw) -> Draft:
             "First compute the responsibilities γᵢ₁ (E-step)."
         )
         setup_zh = f"数据 x = {x_text}。当前参数：{params_text}。先算责任度 γᵢ₁（E 步），再"
-        extra = {"weights": _json(weights), "means": _json(means), "std": std}
+        extra = {"weights": json_list(weights), "means": json_list(means), "std": std}
 
     answer = em_update(xs, gammas_1)
     mu1, mu2, pi1, pi2 = answer
     n1, n2 = pi1 * n, pi2 * n
     plain_mean = sum(xs) / n
     s1, s2 = mu1 * n1, mu2 * n2
-    mistakes = distinct_mistakes(
-        answer,
-        [
-            Mistake("unweighted-mean", UNWEIGHTED_MEAN, (plain_mean, plain_mean, pi1, pi2)),
-            Mistake("weights-not-normalised", WEIGHTS_NOT_NORMALISED, (mu1, mu2, n1, n2)),
-        ],
-        rel_tol=REL_TOL,
-        abs_tol=5e-3,
-    )
+    mistakes = [
+        Mistake("unweighted-mean", UNWEIGHTED_MEAN, (plain_mean, plain_mean, pi1, pi2)),
+        Mistake("weights-not-normalised", WEIGHTS_NOT_NORMALISED, (mu1, mu2, n1, n2)),
+    ]
     n1_t, n2_t = num(n1), num(n2)
     solution = [
         M_STEP_FORMULA,
@@ -258,7 +238,7 @@ def _em_question(draw: Draw) -> Draft:
     ]
     if mode == "compute":
         solution.insert(1, Text.same(f"γᵢ₁ = {vec(gammas_1)}"))
-    return Draft(
+    return make_draft(
         prompt=Text(
             en=f"One EM iteration for a 1-D mixture of two Gaussians. {setup_en} "
             "Give the M-step result (μ₁′, μ₂′, π₁′, π₂′) (3 significant figures).",
@@ -267,7 +247,13 @@ def _em_question(draw: Draw) -> Draft:
         ),
         kind="vector",
         answer=answer,
-        params={"points": n, "mode": mode, "x": _json(xs), "gamma_1": _json(gammas_1), **extra},
+        params={
+            "points": n,
+            "mode": mode,
+            "x": json_list(xs),
+            "gamma_1": json_list(gammas_1),
+            **extra,
+        },
         solution=tuple(solution),
         mistakes=mistakes,
         rel_tol=REL_TOL,

@@ -2,65 +2,34 @@
 (the notes: 梯度消失 when the activation's derivative is below 1, 梯度爆炸 when above).
 
 Builders stay within the speed budget (tens of microseconds): the auxiliary random numbers
-come from one `rng.random` call, fixed texts are built once, and drawn short decimals are
-formatted with `short`."""
+come from one `draw.uniforms` call and fixed texts are built once."""
 
 from __future__ import annotations
 
 import math
 
+from quizdl.engine.families._shared import THREE_SIG, sig3_draft
 from quizdl.engine.families.activations import ACTIVATIONS
-from quizdl.engine.fmt import num
+from quizdl.engine.fmt import factor, num, subscript, superscript
 from quizdl.engine.question import (
     Draft,
     Draw,
     Family,
-    JSONScalar,
     Mistake,
     Params,
     ParamSpec,
     distinct_mistakes,
+    json_list,
 )
 from quizdl.kb.text import Text
 
-REL_TOL = 5e-3
 # Products of many factors below 1 get small; only the relative error matters.
 TINY = 1e-12
-_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def short(x: float) -> str:
-    """The text fmt.num gives for 1e-4 ≤ |x| < 1000 (and 0), four times faster."""
-    return f"{x + 0.0:.4g}"  # + 0.0 turns −0.0 into 0.0
-
-
-def fmt4(x: float) -> str:
-    """fmt.num(x), through the fast path when x is in the range where both agree."""
-    return f"{x + 0.0:.4g}" if 1e-4 <= abs(x) < 1000 or x == 0 else num(x)
-
-
-def _factor(x: float) -> str:
-    """A number ready to be multiplied in a formula: negatives in parentheses."""
-    return f"({x:.4g})" if x < 0 else f"{x + 0.0:.4g}"
-
-
-def _json(values: list[float]) -> list[JSONScalar]:
-    return [*values]
-
-
-def _sub(n: int) -> str:
-    return str(n).translate(_SUBSCRIPT)
-
-
-def _sup(n: int) -> str:
-    return str(n).translate(_SUPERSCRIPT)
 
 
 # ---- gradient-chain -------------------------------------------------------------------------
 
 _CHAIN_VARIANTS = ("zero-sigmoid", "sigmoid", "tanh", "ReLU")
-_SIG3 = ("(3 significant figures)", "（保留 3 位有效数字）")
 _CHAIN_RULE = Text.same("∂L/∂x = ∏ᵢ ∂hᵢ/∂hᵢ₋₁ = ∏ᵢ wᵢ·f′(zᵢ)")
 _SIGMOID_AT_0 = Text.same("σ′(0) = σ(0)(1 − σ(0)) = 0.5 × 0.5 = 0.25")
 _FORMULAS = {name: Text.same(formula) for name, (_, _, formula) in ACTIVATIONS.items()}
@@ -131,12 +100,12 @@ def _chain_preactivations(u: list[float], n: int, activation: str) -> list[float
 
 def _gradient_chain(draw: Draw) -> Draft:
     n = draw.int("layers")
-    u = draw.rng.random(3 * n + 2).tolist()
+    u = draw.uniforms(3 * n + 2)
     variant = _CHAIN_VARIANTS[int(u[-1] * 4)]
     activation = "sigmoid" if variant == "zero-sigmoid" else variant
     df = ACTIVATIONS[activation][1]
     fn = "σ" if activation == "sigmoid" else activation
-    last = _sub(n)
+    last = subscript(n)
     head_en = (
         f"A chain of n = {n} scalar {activation} units: h₀ = x, hᵢ = {fn}(zᵢ) with "
         f"zᵢ = wᵢ·hᵢ₋₁ + bᵢ. Taking L = h{last},"
@@ -150,17 +119,17 @@ def _gradient_chain(draw: Draw) -> Draft:
         weights, slopes = [w] * n, [0.25] * n
         answer = (w * 0.25) ** n
         prompt = Text(
-            en=f"{head_en} every weight wᵢ = {short(w)}, and the biases make every "
-            f"pre-activation zᵢ = 0 on this input: what is ∂L/∂x? {_SIG3[0]}",
-            zh=f"{head_zh}所有权重 wᵢ = {short(w)}，偏置使这次输入下每个预激活 zᵢ = 0。"
-            f"求 ∂L/∂x。{_SIG3[1]}",
+            en=f"{head_en} every weight wᵢ = {num(w)}, and the biases make every "
+            f"pre-activation zᵢ = 0 on this input: what is ∂L/∂x? {THREE_SIG.en}",
+            zh=f"{head_zh}所有权重 wᵢ = {num(w)}，偏置使这次输入下每个预激活 zᵢ = 0。"
+            f"求 ∂L/∂x。{THREE_SIG.zh}",
         )
         solution: tuple[Text, ...] = (
             _CHAIN_RULE,
             _SIGMOID_AT_0,
             Text.same(
-                f"∂L/∂x = ({short(w)} × 0.25){_sup(n)} = {short(w * 0.25)}{_sup(n)} "
-                f"= {fmt4(answer)}"
+                f"∂L/∂x = ({num(w)} × 0.25){superscript(n)} = {num(w * 0.25)}{superscript(n)} "
+                f"= {num(answer)}"
             ),
         )
         params: Params = {"activation": variant, "layers": n, "weight": w}
@@ -171,9 +140,9 @@ def _gradient_chain(draw: Draw) -> Draft:
         z_text = ", ".join([f"{z:g}" for z in zs])
         prompt = Text(
             en=f"{head_en} the weights are w = ({w_text}) and the forward pass gave the "
-            f"pre-activations z = ({z_text}): what is ∂L/∂x? {_SIG3[0]}",
+            f"pre-activations z = ({z_text}): what is ∂L/∂x? {THREE_SIG.en}",
             zh=f"{head_zh}权重 w = ({w_text})，前向传播得到的预激活 z = ({z_text})。"
-            f"求 ∂L/∂x。{_SIG3[1]}",
+            f"求 ∂L/∂x。{THREE_SIG.zh}",
         )
         slopes = [df(z) for z in zs]
         factors = [w * s for w, s in zip(weights, slopes, strict=True)]
@@ -181,21 +150,18 @@ def _gradient_chain(draw: Draw) -> Draft:
         solution = (
             _CHAIN_RULE,
             _FORMULAS[activation],
-            Text.same(f"f′(z) = ({', '.join([short(s) for s in slopes])})"),
-            Text.same(f"∂L/∂x = {' × '.join([_factor(x) for x in factors])} = {fmt4(answer)}"),
+            Text.same(f"f′(z) = ({', '.join([num(s) for s in slopes])})"),
+            Text.same(f"∂L/∂x = {' × '.join([factor(x) for x in factors])} = {num(answer)}"),
         )
-        params = {"activation": variant, "layers": n, "weights": _json(weights), "z": _json(zs)}
+        params = {
+            "activation": variant,
+            "layers": n,
+            "weights": json_list(weights),
+            "z": json_list(zs),
+        }
     mistakes = _chain_mistakes(activation, weights, slopes)
-    return Draft(
-        prompt=prompt,
-        kind="number",
-        answer=answer,
-        params=params,
-        solution=solution,
-        mistakes=distinct_mistakes(answer, mistakes, REL_TOL, TINY),
-        rel_tol=REL_TOL,
-        abs_tol=TINY,
-        hint=_CHAIN_HINT,
+    return sig3_draft(
+        prompt, "number", answer, params, solution, mistakes, abs_tol=TINY, hint=_CHAIN_HINT
     )
 
 
@@ -238,10 +204,10 @@ def _vanish_mistakes(
             continue
         if key == by_weight:
             label = Text(
-                en=f"You judged by |w| = {short(w)} alone; each layer also multiplies by the "
-                f"{activation} derivative (at most {short(top)}): per layer {shown}.",
-                zh=f"只看了 |w| = {short(w)}；每层还要乘以 {activation} 的导数"
-                f"（最大 {short(top)}）：每层因子 {shown}。",
+                en=f"You judged by |w| = {num(w)} alone; each layer also multiplies by the "
+                f"{activation} derivative (at most {num(top)}): per layer {shown}.",
+                zh=f"只看了 |w| = {num(w)}；每层还要乘以 {activation} 的导数"
+                f"（最大 {num(top)}）：每层因子 {shown}。",
             )
             mistakes.append(Mistake("weight-only", label, key))
         elif key == by_activation:
@@ -254,8 +220,8 @@ def _vanish_mistakes(
         else:
             label = Text(
                 en=f"The factor per layer is {shown}; after n layers the gradient scales as "
-                f"{short(factor)}ⁿ.",
-                zh=f"每层因子为 {shown}；经过 n 层后梯度按 {short(factor)}ⁿ 变化。",
+                f"{num(factor)}ⁿ.",
+                zh=f"每层因子为 {shown}；经过 n 层后梯度按 {num(factor)}ⁿ 变化。",
             )
             mistakes.append(Mistake(_CLAIMED[key], label, key))
     return tuple(mistakes)
@@ -263,7 +229,7 @@ def _vanish_mistakes(
 
 def _vanish_explode(draw: Draw) -> Draft:
     n = draw.int("layers")
-    u = draw.rng.random(3).tolist()
+    u = draw.uniforms(3)
     outcome = "abc"[int(u[0] * 3)]
     activation = _VANISH_ACTIVATIONS[int(u[1] * 3)]
     top, where = _MAX_SLOPE[activation]
@@ -275,16 +241,16 @@ def _vanish_explode(draw: Draw) -> Draft:
     else:
         w = stable
     factor = w * top
-    shown = f"{short(w)} × {short(top)} = {short(factor)}"
+    shown = f"{num(w)} × {num(top)} = {num(factor)}"
     return Draft(
         prompt=Text(
             en=f"A network of n = {n} layers has one scalar {activation} unit per layer. "
             "Backpropagation multiplies the gradient, in every layer, by the weight "
-            f"(|w| = {short(w)} in every layer) and by the {activation} derivative. Assume "
+            f"(|w| = {num(w)} in every layer) and by the {activation} derivative. Assume "
             "every unit sits where its derivative is largest. On its way to the first layer "
             "the gradient…",
             zh=f"一个 n = {n} 层的网络，每层一个标量 {activation} 单元。反向传播时每一层都把"
-            f"梯度乘以权重（每层 |w| = {short(w)}）和 {activation} 的导数。假设每个单元都处在"
+            f"梯度乘以权重（每层 |w| = {num(w)}）和 {activation} 的导数。假设每个单元都处在"
             "导数最大的位置。梯度传到第一层时……",
         ),
         kind="choice",
@@ -292,11 +258,11 @@ def _vanish_explode(draw: Draw) -> Draft:
         params={"activation": activation, "layers": n, "weight": w},
         solution=(
             Text(
-                en=f"max {activation}′ = {short(top)}, reached {where.en}",
-                zh=f"{activation}′ 的最大值为 {short(top)}，{where.zh}取到",
+                en=f"max {activation}′ = {num(top)}, reached {where.en}",
+                zh=f"{activation}′ 的最大值为 {num(top)}，{where.zh}取到",
             ),
             Text.same(f"|w|·max f′ = {shown}"),
-            Text.same(f"{short(factor)}{_sup(n)} = {fmt4(factor**n)}"),
+            Text.same(f"{num(factor)}{superscript(n)} = {num(factor**n)}"),
             _OUTCOMES[outcome],
         ),
         mistakes=_vanish_mistakes(outcome, activation, w, top, shown, factor),
@@ -335,15 +301,15 @@ def _threshold_setup(variant: str, u: float) -> tuple[int, int, Text, Text]:
         return 1, 4, _SIGMOID_SETUP, _SIGMOID_FACTOR
     if variant == "weighted":
         tenths = 2 + int(u * 37)  # |w| from 0.2 to 3.8, so |w|·0.25 < 1
-        w = short(tenths / 10)
+        w = num(tenths / 10)
         setup = Text(
             en="Each sigmoid layer multiplies the backpropagated gradient by its weight, "
             f"|w| = {w}, and by σ′ ≤ 0.25.",
             zh=f"每个 sigmoid 层把反向传播的梯度乘以权重 |w| = {w} 和 σ′ ≤ 0.25。",
         )
-        return tenths, 40, setup, Text.same(f"f = |w|·max σ′ = {w} × 0.25 = {short(tenths / 40)}")
+        return tenths, 40, setup, Text.same(f"f = |w|·max σ′ = {w} × 0.25 = {num(tenths / 40)}")
     percent = _FACTORS[int(u * len(_FACTORS))]
-    f = short(percent / 100)
+    f = num(percent / 100)
     setup = Text(
         en=f"Each layer multiplies the backpropagated gradient by at most {f}.",
         zh=f"每一层把反向传播的梯度最多乘以 {f}。",
@@ -353,29 +319,29 @@ def _threshold_setup(variant: str, u: float) -> tuple[int, int, Text, Text]:
 
 def _layers_until_threshold(draw: Draw) -> Draft:
     k = draw.int("exponent")
-    u = draw.rng.random(2).tolist()
+    u = draw.uniforms(2)
     variant = _THRESHOLD_VARIANTS[int(u[0] * 3)]
     numerator, denominator, setup, derivation = _threshold_setup(variant, u[1])
     factor = numerator / denominator
-    f = short(factor)
+    f = num(factor)
     n = first_layer_below(numerator, denominator, k)
-    threshold = f"10{_sup(-k)}"
+    threshold = f"10{superscript(-k)}"
     previous = factor ** (n - 1)
     exact = numerator ** (n - 1) * 10**k == denominator ** (n - 1)
     if exact:
         check = Text(
-            en=f"{f}{_sup(n - 1)} = {threshold} exactly, which is not below it; so n = {n}",
-            zh=f"{f}{_sup(n - 1)} 恰好等于 {threshold}，不算低于；所以 n = {n}",
+            en=f"{f}{superscript(n - 1)} = {threshold} exactly, which is not below it; so n = {n}",
+            zh=f"{f}{superscript(n - 1)} 恰好等于 {threshold}，不算低于；所以 n = {n}",
         )
     else:
-        check = Text.same(f"{f}{_sup(n - 1)} = {fmt4(previous)} ≥ {threshold} → n = {n}")
+        check = Text.same(f"{f}{superscript(n - 1)} = {num(previous)} ≥ {threshold} → n = {n}")
     mistakes = [
         Mistake(
             "off-by-one",
             Text(
-                en=f"After {n - 1} layers the bound is {fmt4(previous)}, not yet strictly "
+                en=f"After {n - 1} layers the bound is {num(previous)}, not yet strictly "
                 f"below {threshold}.",
-                zh=f"{n - 1} 层后上界为 {fmt4(previous)}，还没有严格低于 {threshold}。",
+                zh=f"{n - 1} 层后上界为 {num(previous)}，还没有严格低于 {threshold}。",
             ),
             float(n - 1),
         ),
@@ -401,8 +367,8 @@ def _layers_until_threshold(draw: Draw) -> Draft:
         params={"variant": variant, "factor": factor, "exponent": k},
         solution=(
             derivation,
-            Text.same(f"fⁿ < {threshold} ⟺ n > ln({threshold}) / ln({f}) = {short(ratio)}"),
-            Text.same(f"{f}{_sup(n)} = {fmt4(factor**n)} < {threshold}"),
+            Text.same(f"fⁿ < {threshold} ⟺ n > ln({threshold}) / ln({f}) = {num(ratio)}"),
+            Text.same(f"{f}{superscript(n)} = {num(factor**n)} < {threshold}"),
             check,
         ),
         # Integers one apart are different answers: compare them with a band under 1/3.

@@ -12,7 +12,7 @@ from quizdl.engine.question import (
     JSONScalar,
     Mistake,
     ParamSpec,
-    distinct_mistakes,
+    make_draft,
 )
 from quizdl.kb.text import Text
 
@@ -20,14 +20,6 @@ LOW_COST, HIGH_COST = 1, 20
 BIG = 1 << 30  # larger than any slack
 INT_TOL = 0.25  # integer answers: exact, and answers one apart stay distinguishable
 ASKS = ("cost", "assignment")
-
-
-def uniform_ints(draw: Draw, low: int, high: int, size: int) -> list[int]:
-    """`size` integers uniform in [low, high] from one vector of uniform floats: cheaper
-    than Draw.ints (rng.integers with a size), and as deterministic (an IEEE product and a
-    truncation; x < 1 keeps every value ≤ high)."""
-    span = high - low + 1
-    return [low + int(x * span) for x in draw.rng.random(size).tolist()]
 
 
 def hungarian(cost: list[list[int]]) -> tuple[list[int], list[int], list[int]]:
@@ -165,7 +157,7 @@ def _draw_matrix(
     draw: Draw, n: int, unique: bool
 ) -> tuple[list[list[int]], list[int], list[int], list[int]]:
     while True:
-        flat = uniform_ints(draw, LOW_COST, HIGH_COST, n * n)
+        flat = draw.uniform_ints(LOW_COST, HIGH_COST, n * n)
         cost = [flat[i * n : (i + 1) * n] for i in range(n)]
         column_of, u, v = hungarian(cost)
         if not unique or is_unique_optimum(cost, column_of, u, v):
@@ -229,7 +221,7 @@ def _assignment(draw: Draw) -> Draft:
     matrix = _matrix_text(cost)
     chosen = " + ".join(str(cost[i][j]) for i, j in enumerate(column_of))
     u_text, v_text = ", ".join(map(str, u)), ", ".join(map(str, v))
-    return Draft(
+    return make_draft(
         prompt=Text(
             en=f"Assign {n} workers W1…W{n} to {n} tasks T1…T{n}, one task each, so that the "
             f"total cost is minimal. Cost of worker i doing task j:\n{matrix}\n{question[0]}",
@@ -251,7 +243,7 @@ def _assignment(draw: Draw) -> Draft:
                 "所以没有更便宜的分配。",
             ),
         ),
-        mistakes=distinct_mistakes(answer, candidates, rel_tol=0, abs_tol=INT_TOL),
+        mistakes=candidates,
         rel_tol=0,
         abs_tol=INT_TOL,
     )

@@ -1,110 +1,17 @@
-"""Parameter counts of fully connected layers and MLPs, and the helpers shared by every
-parameter-count and shape module (param_counts_conv, param_counts_blocks,
-param_counts_seq, param_counts_transformer, shapes): their answers are exact integers.
-
-Counts follow PyTorch's modules: every learnable tensor counted once.
-"""
+"""Parameter counts of fully connected layers and MLPs. Counts follow PyTorch's modules: every
+learnable tensor counted once (as in every param_counts_* module)."""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import TypeVar
 
+from quizdl.engine.families._shared import count_draft, mistake
 from quizdl.engine.fmt import num
-from quizdl.engine.question import (
-    Draft,
-    Draw,
-    Family,
-    JSONScalar,
-    Mistake,
-    Params,
-    ParamSpec,
-    distinct_mistakes,
-)
+from quizdl.engine.question import Draft, Draw, Family, ParamSpec, json_list
 from quizdl.kb.text import Text
 
-T = TypeVar("T")
-
-# Only the exact integer is right. A quarter, not a half: distinct_mistakes keeps a mistake
-# only 3 tolerances away from the answer, and off-by-one mistakes (a forgotten +1, a
-# ceiling for a floor) must stay diagnosable.
-INTEGER_TOL = 0.25
-
 ASK_COUNT = Text(en="How many learnable parameters does it have?", zh="它有多少个可学习参数？")
-
-
-def mistake(mistake_id: str, label: Text, value: int | Sequence[int]) -> Mistake:
-    """A mistake whose value is an integer count or a shape of integers."""
-    if isinstance(value, int):
-        return Mistake(mistake_id, label, float(value))
-    return Mistake(mistake_id, label, tuple(float(v) for v in value))
-
-
-def uniforms(draw: Draw, n: int) -> list[float]:
-    """`n` uniform numbers in [0, 1) in one call to the generator (one call per choice
-    costs several times more, and every build must stay within a few tens of µs)."""
-    values: list[float] = draw.rng.random(n).tolist()
-    return values
-
-
-def choose(u: float, options: Sequence[T]) -> T:
-    """The option that a uniform number `u` in [0, 1) selects."""
-    return options[int(u * len(options))]
-
-
-def count_draft(
-    prompt: Text,
-    answer: int,
-    params: Params,
-    solution: tuple[Text, ...],
-    mistakes: Sequence[Mistake],
-    hint: Text | None = None,
-) -> Draft:
-    """A question whose answer is an exact integer count: nothing but the integer is right."""
-    value = float(answer)
-    return Draft(
-        prompt=prompt,
-        kind="number",
-        answer=value,
-        params=params,
-        solution=solution,
-        mistakes=distinct_mistakes(value, mistakes, rel_tol=0.0, abs_tol=INTEGER_TOL),
-        rel_tol=0.0,
-        abs_tol=INTEGER_TOL,
-        hint=hint,
-    )
-
-
-def shape_draft(
-    prompt: Text,
-    answer: Sequence[int],
-    params: Params,
-    solution: tuple[Text, ...],
-    mistakes: Sequence[Mistake],
-    hint: Text | None = None,
-) -> Draft:
-    """A question whose answer is a shape: a vector of exact integers."""
-    value = tuple(float(v) for v in answer)
-    return Draft(
-        prompt=prompt,
-        kind="vector",
-        answer=value,
-        params=params,
-        solution=solution,
-        mistakes=distinct_mistakes(value, mistakes, rel_tol=0.0, abs_tol=INTEGER_TOL),
-        rel_tol=0.0,
-        abs_tol=INTEGER_TOL,
-        hint=hint,
-    )
-
-
-def as_json(values: Sequence[int]) -> list[JSONScalar]:
-    return list(values)
-
-
-def shape_text(shape: Sequence[int]) -> str:
-    return "(" + ", ".join(map(str, shape)) + ")"
 
 
 # --- dense layers and MLPs ------------------------------------------------------------
@@ -176,7 +83,7 @@ def _dense(draw: Draw) -> Draft:
     return count_draft(
         prompt,
         answer,
-        {"layers": layers, "bias": int(bias), "widths": as_json(widths)},
+        {"layers": layers, "bias": int(bias), "widths": json_list(widths)},
         (formula, Text.same(f"{terms} = {num(answer)}")),
         mistakes,
     )

@@ -3,7 +3,8 @@ block and bilinear pooling (Bilinear CNN)."""
 
 from __future__ import annotations
 
-from quizdl.engine.families.param_counts import choose, count_draft, mistake, uniforms
+from quizdl.engine.draw import choose
+from quizdl.engine.families._shared import count_draft, mistake
 from quizdl.engine.fmt import num
 from quizdl.engine.question import Draft, Draw, Family, ParamSpec
 from quizdl.kb.text import Text
@@ -88,7 +89,7 @@ _CLASSIFIER_BIAS = Text(
 def _bilinear(draw: Draw) -> Draft:
     ask_classifier = draw.int("ask") == 1
     classes = draw.int("classes")
-    u = uniforms(draw, 4)
+    u = draw.uniforms(4)
     same_network = u[0] < 0.4  # e.g. VGG-16 in both streams: 512 × 512
     c_a = choose(u[1], (256, 512)) if same_network else choose(u[1], BILINEAR_CHANNELS)
     c_b = c_a if same_network else choose(u[2], BILINEAR_CHANNELS)

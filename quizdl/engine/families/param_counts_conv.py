@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from quizdl.engine.families.param_counts import (
-    ASK_COUNT,
-    as_json,
-    choose,
-    count_draft,
-    mistake,
-    shape_draft,
-    shape_text,
-    uniforms,
-)
+from quizdl.engine.draw import choose
+from quizdl.engine.families._shared import count_draft, mistake, shape_draft, shape_text
+from quizdl.engine.families.param_counts import ASK_COUNT
 from quizdl.engine.fmt import num
-from quizdl.engine.question import Draft, Draw, Family, Mistake, Params, ParamSpec
+from quizdl.engine.question import Draft, Draw, Family, Mistake, Params, ParamSpec, json_list
 from quizdl.kb.text import Text
 
 CONV_IN_CHANNELS = (3, 16, 32, 48, 64, 96, 128, 256, 512)
@@ -86,7 +79,7 @@ _NO_INPUT_SIZE = Text(en="Parameters do not depend on the input size.", zh="å‚æ
 def _conv2d(draw: Draw) -> Draft:
     variant = VARIANTS[draw.int("variant")]
     bias = draw.int("bias") == 1
-    u = uniforms(draw, 5)
+    u = draw.uniforms(5)
     k_h, k_w = _kernel(draw, u[0])
     c_in, c_out, groups = _channels(variant, u[1:4])
     stride = 2 if u[4] < 0.3 else 1
@@ -131,7 +124,7 @@ def _conv2d(draw: Draw) -> Draft:
             "c_in": c_in,
             "c_out": c_out,
             "groups": groups,
-            "kernel": as_json((k_h, k_w)),
+            "kernel": json_list((k_h, k_w)),
             "stride": stride,
             "size": size,
         },
@@ -158,7 +151,7 @@ def _conv_transpose(draw: Draw) -> Draft:
     ask_shape = draw.int("ask") == 1
     grouped = draw.int("variant") == 1
     bias = draw.int("bias") == 1
-    u = uniforms(draw, 5)
+    u = draw.uniforms(5)
     k_h, k_w = _kernel(draw, u[0])
     c_in, c_out = choose(u[1], TRANSPOSE_CHANNELS), choose(u[2], TRANSPOSE_CHANNELS)
     groups = choose(u[3], TRANSPOSE_GROUPS) if grouped else 1
@@ -177,7 +170,7 @@ def _conv_transpose(draw: Draw) -> Draft:
         "c_in": c_in,
         "c_out": c_out,
         "groups": groups,
-        "kernel": as_json((k_h, k_w)),
+        "kernel": json_list((k_h, k_w)),
         "stride": stride,
     }
     layout = Text(

@@ -7,7 +7,7 @@ and two bias vectors bias_ih and bias_hh (g·H each), where g is the number of g
 
 from __future__ import annotations
 
-from quizdl.engine.families.param_counts import count_draft, mistake
+from quizdl.engine.families._shared import count_draft, mistake
 from quizdl.engine.fmt import num
 from quizdl.engine.question import Draft, Draw, Family, ParamSpec
 from quizdl.kb.text import Text

@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal
 
-from quizdl.engine.families.param_counts import choose, count_draft, mistake, uniforms
+from quizdl.engine.draw import choose
+from quizdl.engine.families._shared import count_draft, mistake
 from quizdl.engine.fmt import num
 from quizdl.engine.question import Draft, Draw, Family, Mistake, ParamSpec
 from quizdl.kb.text import Text
@@ -404,7 +405,7 @@ CONTEXTS = (128, 256, 512, 1024, 2048)
 
 def _config_question(draw: Draw) -> Draft:
     layers = draw.int("layers")
-    u = uniforms(draw, 5)
+    u = draw.uniforms(5)
     kind: Kind = "encoder" if u[0] < 0.5 else "decoder"
     d = choose(u[1], MODEL_WIDTHS)
     tied = kind == "encoder" or u[4] < 0.5
@@ -433,7 +434,7 @@ def _transformer(draw: Draw) -> Draft:
     if ask == 1:
         cached = _preset_question(int(draw.rng.integers(len(PRESETS))))
     else:
-        u = uniforms(draw, 2)
+        u = draw.uniforms(2)
         d = choose(u[0], LAYER_WIDTHS)
         cached = _layer_question(d, choose(u[1], LAYER_HEADS[d]))
     return replace(cached, params=dict(cached.params))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from quizdl.engine.families._shared import THREE_SIG
 from quizdl.engine.fmt import num
 from quizdl.engine.question import (
     Draft,
@@ -16,17 +17,13 @@ from quizdl.engine.question import (
     JSONScalar,
     Mistake,
     ParamSpec,
-    distinct_mistakes,
+    json_list,
+    make_draft,
 )
 from quizdl.kb.text import Text
 
 REL_TOL = 5e-3
 ABS_TOL = 5e-4
-THREE_SIG = Text(en="(3 significant figures)", zh="（保留 3 位有效数字）")
-
-
-def _json(values: list[int]) -> list[JSONScalar]:
-    return [*values]
 
 
 # --- Gaussian prior ⇔ L2 ------------------------------------------------------------------
@@ -101,17 +98,12 @@ def _gaussian_prior_question(draw: Draw) -> Draft:
             Text.same(f"τ = {num(sigma)} / √{num(lam)} = {num(answer)}"),
         )
         params = {"ask": "tau", "sigma": sigma, "lam": lam}
-    mistakes = distinct_mistakes(
-        answer,
-        [
-            Mistake("std-not-variance", STD_NOT_VARIANCE, wrong[0]),
-            Mistake("inverted", INVERTED_L2, wrong[1]),
-            Mistake("factor-two", FACTOR_TWO_L2, wrong[2]),
-        ],
-        rel_tol=REL_TOL,
-        abs_tol=ABS_TOL,
-    )
-    return Draft(
+    mistakes = [
+        Mistake("std-not-variance", STD_NOT_VARIANCE, wrong[0]),
+        Mistake("inverted", INVERTED_L2, wrong[1]),
+        Mistake("factor-two", FACTOR_TWO_L2, wrong[2]),
+    ]
+    return make_draft(
         prompt=Text(
             en=f"{L2_SETUP.en} Given {given}: {ask.en} {THREE_SIG.en}",
             zh=f"{L2_SETUP.zh}已知 {given}：{ask.zh}{THREE_SIG.zh}",
@@ -226,7 +218,7 @@ def _sparsity_question(draw: Draw) -> Draft:
         prompt=SPARSITY_QUESTION,
         kind="choice",
         answer=key_of[0],
-        params={"ask": "sparsity", "order": _json(order)},
+        params={"ask": "sparsity", "order": json_list(order)},
         solution=(
             Text(
                 en="Laplace prior: −log p(w) = |w|/b + const, an L1 penalty λ|w|.",
@@ -256,18 +248,13 @@ def _laplace_prior_question(draw: Draw) -> Draft:
     sigma = draw.float("sigma", decimals=1)
     scale = draw.float("scale", decimals=1)
     answer = 2 * sigma**2 / scale
-    mistakes = distinct_mistakes(
-        answer,
-        [
-            Mistake("gaussian-analogy", GAUSSIAN_ANALOGY, sigma**2 / scale**2),
-            Mistake("forgot-factor-two", FORGOT_TWO_L1, sigma**2 / scale),
-            Mistake("inverted", INVERTED_L1, scale / (2 * sigma**2)),
-        ],
-        rel_tol=REL_TOL,
-        abs_tol=ABS_TOL,
-    )
+    mistakes = [
+        Mistake("gaussian-analogy", GAUSSIAN_ANALOGY, sigma**2 / scale**2),
+        Mistake("forgot-factor-two", FORGOT_TWO_L1, sigma**2 / scale),
+        Mistake("inverted", INVERTED_L1, scale / (2 * sigma**2)),
+    ]
     given = f"σ = {num(sigma)}, b = {num(scale)}"
-    return Draft(
+    return make_draft(
         prompt=Text(
             en=f"{L1_SETUP.en} Given {given}: what is λ? {THREE_SIG.en}",
             zh=f"{L1_SETUP.zh}已知 {given}：λ 是多少？{THREE_SIG.zh}",
@@ -316,7 +303,7 @@ def _ridge_question(draw: Draw) -> Draft:
     n = draw.int("points")
     lam = draw.float("lam", decimals=1)
     # One vector draw: x in −3…4 and y in −6…8, coded together per point.
-    codes = [int(v * 8 * 15) for v in draw.rng.random(n).tolist()]
+    codes = [int(v * 8 * 15) for v in draw.uniforms(n)]
     xs = [c % 8 - 3 for c in codes]
     ys = [c // 8 - 6 for c in codes]
     if not any(xs):  # Σx² = 0 leaves nothing to fit
@@ -328,19 +315,14 @@ def _ridge_question(draw: Draw) -> Draft:
         sxy += xs[i]
     sxx = sum(x * x for x in xs)
     answer = sxy / (sxx + lam)
-    mistakes = distinct_mistakes(
-        answer,
-        [
-            Mistake("forgot-lambda", FORGOT_LAMBDA, sxy / sxx),
-            Mistake("lambda-in-numerator", LAMBDA_IN_NUMERATOR, (sxy + lam) / sxx),
-            Mistake("lambda-times-n", LAMBDA_TIMES_N, sxy / (sxx + n * lam)),
-        ],
-        rel_tol=REL_TOL,
-        abs_tol=ABS_TOL,
-    )
+    mistakes = [
+        Mistake("forgot-lambda", FORGOT_LAMBDA, sxy / sxx),
+        Mistake("lambda-in-numerator", LAMBDA_IN_NUMERATOR, (sxy + lam) / sxx),
+        Mistake("lambda-times-n", LAMBDA_TIMES_N, sxy / (sxx + n * lam)),
+    ]
     points = ", ".join(f"({x}, {y})" for x, y in zip(xs, ys, strict=True))
     lam_text = num(lam)
-    return Draft(
+    return make_draft(
         prompt=Text(
             en=f"Ridge regression without intercept, y ≈ w·x, minimises Σᵢ(yᵢ − w·xᵢ)² + λw² "
             f"with λ = {lam_text}. For the points (x, y) = {points}, what is w? "
@@ -350,7 +332,7 @@ def _ridge_question(draw: Draw) -> Draft:
         ),
         kind="number",
         answer=answer,
-        params={"points": n, "lam": lam, "x": _json(xs), "y": _json(ys)},
+        params={"points": n, "lam": lam, "x": json_list(xs), "y": json_list(ys)},
         solution=(
             Text(
                 en="Set the derivative to zero: −2Σx(y − wx) + 2λw = 0 ⇒ w = Σxy / (Σx² + λ)",

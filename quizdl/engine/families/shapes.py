@@ -5,16 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from quizdl.engine.families.param_counts import (
-    as_json,
-    choose,
-    count_draft,
-    mistake,
-    shape_draft,
-    shape_text,
-    uniforms,
-)
-from quizdl.engine.question import Draft, Draw, Family, Params, ParamSpec
+from quizdl.engine.draw import choose
+from quizdl.engine.families._shared import count_draft, mistake, shape_draft, shape_text
+from quizdl.engine.question import Draft, Draw, Family, Params, ParamSpec, json_list
 from quizdl.kb.text import Text
 
 SizeRule = Callable[[int], int]
@@ -96,7 +89,7 @@ def _conv_output(draw: Draw) -> Draft:
     span = d * (k - 1) + 1
     # a narrowed card could ask for a kernel wider than the padded input: widen the input
     sizes = [max(n, span - 2 * p) for n in _sizes(draw, dims)]
-    u = uniforms(draw, 4)
+    u = draw.uniforms(4)
     ops = ["Conv"]
     # PyTorch: pooling padding at most half the (effective) kernel; a 1-wide pool does nothing
     if 2 * p <= span and k > 1:
@@ -148,7 +141,7 @@ def _conv_output(draw: Draw) -> Draft:
         "stride": s,
         "padding": p,
         "dilation": d,
-        "sizes": as_json(sizes),
+        "sizes": json_list(sizes),
     }
     return _question(
         Text(
@@ -188,7 +181,7 @@ def _conv_transpose_output(draw: Draw) -> Draft:
     dims = draw.int("dims")
     k, s = draw.int("kernel"), draw.int("stride")
     p, d = draw.int("padding"), draw.int("dilation")
-    u = uniforms(draw, 3)
+    u = draw.uniforms(3)
     # PyTorch requires output_padding < max(stride, dilation)
     op = int(u[0] * max(s, d))
     grow = d * (k - 1) + op - 2 * p  # out = (n − 1)s + grow + 1 must be at least 1
@@ -240,7 +233,7 @@ def _conv_transpose_output(draw: Draw) -> Draft:
         "padding": p,
         "dilation": d,
         "output_padding": op,
-        "sizes": as_json(sizes),
+        "sizes": json_list(sizes),
     }
     return _question(
         Text(

@@ -3,63 +3,34 @@ of two running states (Chan et al.). The notes call it the "Welfold Algorithm"."
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import cast
-
-from quizdl.engine.fmt import num
+from quizdl.engine.families._shared import sig3
+from quizdl.engine.fmt import factor, num
 from quizdl.engine.question import (
     Draft,
     Draw,
     Family,
-    JSONScalar,
     Mistake,
     ParamSpec,
-    distinct_mistakes,
+    json_list,
+    make_draft,
 )
 from quizdl.kb.text import Text
-
-
-def _json(values: list[int]) -> list[JSONScalar]:
-    """A list of ints as the JSON-safe params type (list is invariant for mypy)."""
-    return cast("list[JSONScalar]", values)
-
-
-def uniform_ints(draw: Draw, low: int, high: int, size: int) -> list[int]:
-    """`size` integers uniform in [low, high] from one vector of uniform floats: cheaper
-    than Draw.ints (rng.integers with a size), and as deterministic (an IEEE product and a
-    truncation; x < 1 keeps every value ≤ high)."""
-    span = high - low + 1
-    return [low + int(x * span) for x in draw.rng.random(size).tolist()]
-
 
 REL_TOL = 5e-3
 ABS_TOL = 1e-6
 # x − mean is (n + 1)·step/2, so the new mean moves by step/2 and M₂′ stays an integer or a half.
 STEPS = (-4, -3, -2, -1, 1, 2, 3, 4)
 
-# The drawn values are small integers and halves that recur from question to question;
-# formatting is the costliest step of a build, so each text is made once.
-num_cached = lru_cache(maxsize=4096)(num)
-
 Answer = float | tuple[float, ...]
-
-
-def _p(x: float) -> str:
-    """A number ready to be substituted into a formula: negatives in parentheses."""
-    return f"({num_cached(x)})" if x < 0 else num_cached(x)
-
-
-def _sig3(en: str, zh: str) -> Text:
-    return Text(en=f"{en} (3 significant figures)", zh=f"{zh}（保留 3 位有效数字）")
 
 
 # What a question asks for: the whole state as a vector or one part of it.
 ASK_TEXTS: dict[str, Text] = {
-    "mean": _sig3("What is the mean?", "mean 是多少？"),
-    "m2": _sig3("What is M₂?", "M₂ 是多少？"),
-    "sample": _sig3("What is the sample variance s²?", "样本方差 s² 是多少？"),
-    "population": _sig3("What is the population variance σ²?", "总体方差 σ² 是多少？"),
-    "vector": _sig3("Give (mean, M₂, sample variance s²)", "给出 (mean, M₂, 样本方差 s²)"),
+    "mean": sig3("What is the mean?", "mean 是多少？"),
+    "m2": sig3("What is M₂?", "M₂ 是多少？"),
+    "sample": sig3("What is the sample variance s²?", "样本方差 s² 是多少？"),
+    "population": sig3("What is the population variance σ²?", "总体方差 σ² 是多少？"),
+    "vector": sig3("Give (mean, M₂, sample variance s²)", "给出 (mean, M₂, 样本方差 s²)"),
 }
 ASKS = tuple(ASK_TEXTS)
 
@@ -128,16 +99,16 @@ def _variance_mistakes(ask: str, mean: float, m2: float, count: int) -> list[Mis
 
 
 def _variances_line(m2: float, count: int, prime: str = "") -> Text:
-    m2_text = num_cached(m2)
+    m2_text = num(m2)
     return Text.same(
-        f"s² = M₂{prime}/(n{prime} − 1) = {m2_text}/{count - 1} = {num_cached(m2 / (count - 1))};  "
-        f"σ² = M₂{prime}/n{prime} = {m2_text}/{count} = {num_cached(m2 / count)}"
+        f"s² = M₂{prime}/(n{prime} − 1) = {m2_text}/{count - 1} = {num(m2 / (count - 1))};  "
+        f"σ² = M₂{prime}/n{prime} = {m2_text}/{count} = {num(m2 / count)}"
     )
 
 
 def _update(draw: Draw) -> Draft:
     n = draw.int("n")  # at least 2, so even a count left at n has a sample variance
-    values = with_integer_mean(uniform_ints(draw, 0, 12, n))
+    values = with_integer_mean(draw.uniform_ints(0, 12, n))
     mean, m2 = state_of(values)
     x = mean + (n + 1) * draw.pick(STEPS) / 2
     ask = draw.pick(ASKS)
@@ -163,11 +134,11 @@ def _update(draw: Draw) -> Draft:
     stale_value = answer_of(ask, stale_mean, m2 + delta * (x - stale_mean), n)
     candidates.append(Mistake("forgot-increment-n", stale, stale_value))
 
-    x_text, mean_text, m2_text = num_cached(x), num_cached(mean), num_cached(m2)
-    delta_text, new_mean_text, new_m2_text = _p(delta), num_cached(new_mean), num_cached(new_m2)
+    x_text, mean_text, m2_text = num(x), num(mean), num(m2)
+    delta_text, new_mean_text, new_m2_text = factor(delta), num(new_mean), num(new_m2)
     state = f"({n}, {mean_text}, {m2_text})"
     ask_text = ASK_TEXTS[ask]
-    return Draft(
+    return make_draft(
         prompt=Text(
             en="Welford's online algorithm keeps the state (n, mean, M₂). After "
             f"{n} values it is {state}; the next value is x = {x_text}. "
@@ -177,21 +148,21 @@ def _update(draw: Draw) -> Draft:
         ),
         kind="vector" if ask == "vector" else "number",
         answer=answer,
-        params={"n": n, "values": _json(values), "x": x, "ask": ask},
+        params={"n": n, "values": json_list(values), "x": x, "ask": ask},
         solution=(
             Text.same(
-                f"n′ = n + 1 = {count};  δ = x − mean = {x_text} − {_p(mean)} = {num_cached(delta)}"
+                f"n′ = n + 1 = {count};  δ = x − mean = {x_text} − {factor(mean)} = {num(delta)}"
             ),
             Text.same(
                 f"mean′ = mean + δ/n′ = {mean_text} + {delta_text}/{count} = {new_mean_text}"
             ),
             Text.same(
-                f"M₂′ = M₂ + δ·(x − mean′) = {m2_text} + {delta_text} × {_p(x - new_mean)}"
+                f"M₂′ = M₂ + δ·(x − mean′) = {m2_text} + {delta_text} × {factor(x - new_mean)}"
                 f" = {new_m2_text}"
             ),
             _variances_line(new_m2, count, prime="′"),
         ),
-        mistakes=distinct_mistakes(answer, candidates, rel_tol=REL_TOL, abs_tol=ABS_TOL),
+        mistakes=candidates,
         rel_tol=REL_TOL,
         abs_tol=ABS_TOL,
     )
@@ -210,7 +181,7 @@ def welford_run(values: list[int], old_mean_twice: bool = False) -> list[tuple[f
 
 
 def _stream(draw: Draw) -> Draft:
-    values = uniform_ints(draw, 0, 10, draw.int("count"))
+    values = draw.uniform_ints(0, 10, draw.int("count"))
     ask = draw.pick(ASKS)
     states = welford_run(values)
     mean, m2 = states[-1]
@@ -225,10 +196,10 @@ def _stream(draw: Draw) -> Draft:
     shown = ", ".join(map(str, values))
     ask_text = ASK_TEXTS[ask]
     steps = tuple(
-        Text.same(f"x = {x}:  (n, mean, M₂) = ({k}, {num_cached(st[0])}, {num_cached(st[1])})")
+        Text.same(f"x = {x}:  (n, mean, M₂) = ({k}, {num(st[0])}, {num(st[1])})")
         for k, (x, st) in enumerate(zip(values, states, strict=True), start=1)
     )
-    return Draft(
+    return make_draft(
         prompt=Text(
             en="Run Welford's online algorithm from the empty state (n, mean, M₂) = (0, 0, 0) "
             f"over the values {shown}. For the final state: {ask_text.en}",
@@ -237,9 +208,9 @@ def _stream(draw: Draw) -> Draft:
         ),
         kind="vector" if ask == "vector" else "number",
         answer=answer,
-        params={"count": count, "values": _json(values), "ask": ask},
+        params={"count": count, "values": json_list(values), "ask": ask},
         solution=(*steps, _variances_line(m2, count)),
-        mistakes=distinct_mistakes(answer, candidates, rel_tol=REL_TOL, abs_tol=ABS_TOL),
+        mistakes=candidates,
         rel_tol=REL_TOL,
         abs_tol=ABS_TOL,
         hint=STREAM_HINT,
@@ -260,7 +231,7 @@ MERGE_ASKS = ("vector", "mean", "m2", "sample")
 
 def _merge(draw: Draw) -> Draft:
     n_a, n_b = draw.int("n_a"), draw.int("n_b")
-    drawn = uniform_ints(draw, 0, 12, n_a + n_b)  # one draw for both parts
+    drawn = draw.uniform_ints(0, 12, n_a + n_b)  # one draw for both parts
     a, b = with_integer_mean(drawn[:n_a]), with_integer_mean(drawn[n_a:])
     mean_a, m2_a = state_of(a)
     mean_b, m2_b = state_of(b)
@@ -280,11 +251,11 @@ def _merge(draw: Draw) -> Draft:
         wrong = answer_of(ask, (mean_a + mean_b) / 2, m2, n)
         candidates.append(Mistake("unweighted-mean", UNWEIGHTED, wrong))
 
-    state_a = f"(n_A, mean_A, M₂_A) = ({n_a}, {num_cached(mean_a)}, {num_cached(m2_a)})"
-    state_b = f"(n_B, mean_B, M₂_B) = ({n_b}, {num_cached(mean_b)}, {num_cached(m2_b)})"
+    state_a = f"(n_A, mean_A, M₂_A) = ({n_a}, {num(mean_a)}, {num(m2_a)})"
+    state_b = f"(n_B, mean_B, M₂_B) = ({n_b}, {num(mean_b)}, {num(m2_b)})"
     ask_text = ASK_TEXTS[ask]
     m2_text = num(m2, 6)
-    return Draft(
+    return make_draft(
         prompt=Text(
             en=f"Two workers ran Welford's algorithm on separate parts of a data set: "
             f"{state_a} and {state_b}. Merge them into one state. {ask_text.en}",
@@ -293,23 +264,23 @@ def _merge(draw: Draw) -> Draft:
         ),
         kind="vector" if ask == "vector" else "number",
         answer=answer,
-        params={"n_a": n_a, "n_b": n_b, "a": _json(a), "b": _json(b), "ask": ask},
+        params={"n_a": n_a, "n_b": n_b, "a": json_list(a), "b": json_list(b), "ask": ask},
         solution=(
             Text.same(
-                f"n = n_A + n_B = {n};  δ = mean_B − mean_A = {num_cached(mean_b)} − {_p(mean_a)}"
-                f" = {num_cached(delta)}"
+                f"n = n_A + n_B = {n};  δ = mean_B − mean_A = {num(mean_b)} − {factor(mean_a)}"
+                f" = {num(delta)}"
             ),
             Text.same(
-                f"mean = mean_A + δ·n_B/n = {num_cached(mean_a)} + {_p(delta)} × {n_b}/{n}"
+                f"mean = mean_A + δ·n_B/n = {num(mean_a)} + {factor(delta)} × {n_b}/{n}"
                 f" = {num(mean, 6)}"
             ),
             Text.same(
-                f"M₂ = M₂_A + M₂_B + δ²·n_A·n_B/n = {num_cached(m2_a)} + {num_cached(m2_b)} + "
-                f"{num_cached(delta * delta)} × {n_a} × {n_b}/{n} = {m2_text}"
+                f"M₂ = M₂_A + M₂_B + δ²·n_A·n_B/n = {num(m2_a)} + {num(m2_b)} + "
+                f"{num(delta * delta)} × {n_a} × {n_b}/{n} = {m2_text}"
             ),
             Text.same(f"s² = M₂/(n − 1) = {m2_text}/{n - 1} = {num(m2 / (n - 1), 6)}"),
         ),
-        mistakes=distinct_mistakes(answer, candidates, rel_tol=REL_TOL, abs_tol=ABS_TOL),
+        mistakes=candidates,
         rel_tol=REL_TOL,
         abs_tol=ABS_TOL,
     )

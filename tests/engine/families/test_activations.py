@@ -10,9 +10,10 @@ from typing import Any
 import numpy as np
 import pytest
 import sympy as sp
+from draft_checks import assert_mistakes_distinct, number
 from scipy.stats import norm
 
-from quizdl.engine.question import Draft, Family
+from quizdl.engine.question import Family
 from quizdl.engine.registry import families
 
 SEEDS = range(200)
@@ -34,20 +35,6 @@ REFERENCE: dict[str, Callable[[Any], Any]] = {
 
 def central_difference(f: Callable[[Any], Any], x: float, step: float = STEP) -> float:
     return float((f(x + step) - f(x - step)) / (2 * step))
-
-
-def number(value: object) -> float:
-    assert isinstance(value, float)
-    return value
-
-
-def assert_mistakes_distinct(draft: Draft) -> None:
-    values = [draft.answer, *(m.value for m in draft.mistakes)]
-    for i, a in enumerate(values):
-        for b in values[i + 1 :]:
-            assert not math.isclose(
-                number(a), number(b), rel_tol=draft.rel_tol, abs_tol=draft.abs_tol
-            ), (a, b)
 
 
 def test_derivative_at_a_point_matches_central_differences() -> None:

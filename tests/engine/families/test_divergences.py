@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from draft_checks import assert_mistakes_distinct, int_list, number, numbers_by_id
 from scipy.spatial.distance import jensenshannon
 from scipy.stats import entropy
 
@@ -14,16 +15,6 @@ from quizdl.engine.registry import families
 SEEDS = range(200)
 KL = families()["kl-divergence"]
 JS = families()["js-divergence"]
-
-
-def number(value: object) -> float:
-    assert isinstance(value, float)
-    return value
-
-
-def int_list(value: object) -> list[int]:
-    assert isinstance(value, list) and all(isinstance(v, int) for v in value)
-    return value
 
 
 def distributions(draft: Draft) -> tuple[list[float], list[float]]:
@@ -47,18 +38,6 @@ def other_base(base: float) -> float:
     return math.e if base == 2.0 else 2.0
 
 
-def mistake(draft: Draft, mistake_id: str) -> float | None:
-    value = next((m.value for m in draft.mistakes if m.id == mistake_id), None)
-    return None if value is None else number(value)
-
-
-def assert_mistakes_rejected(draft: Draft) -> None:
-    values = [number(draft.answer), *(number(m.value) for m in draft.mistakes)]
-    for i, a in enumerate(values):
-        for b in values[i + 1 :]:
-            assert not math.isclose(a, b, rel_tol=draft.rel_tol, abs_tol=draft.abs_tol)
-
-
 def test_kl_matches_scipy_entropy() -> None:
     units = set()
     for seed in SEEDS:
@@ -69,13 +48,13 @@ def test_kl_matches_scipy_entropy() -> None:
         expected = float(entropy(p, q, base=base))
         assert math.isclose(number(draft.answer), expected, rel_tol=1e-12)
         assert float(entropy(p, q)) >= 0.05  # P and Q clearly apart
-        unit_slip = mistake(draft, "nats-vs-bits")
+        unit_slip = numbers_by_id(draft).get("nats-vs-bits")
         assert unit_slip is not None
         assert math.isclose(unit_slip, float(entropy(p, q, base=other_base(base))), rel_tol=1e-12)
-        reversed_kl = mistake(draft, "reversed")
+        reversed_kl = numbers_by_id(draft).get("reversed")
         if reversed_kl is not None:
             assert math.isclose(reversed_kl, float(entropy(q, p, base=base)), rel_tol=1e-12)
-        assert_mistakes_rejected(draft)
+        assert_mistakes_distinct(draft)
     assert units == {2.0, math.e}
 
 
@@ -87,17 +66,17 @@ def test_js_matches_scipy_jensenshannon() -> None:
         expected = float(jensenshannon(p, q, base=base)) ** 2
         assert math.isclose(number(draft.answer), expected, rel_tol=1e-9)
         assert 0 < number(draft.answer) <= (1.0 if base == 2.0 else math.log(2))
-        unit_slip = mistake(draft, "nats-vs-bits")
+        unit_slip = numbers_by_id(draft).get("nats-vs-bits")
         assert unit_slip is not None
         assert math.isclose(
             unit_slip, float(jensenshannon(p, q, base=other_base(base))) ** 2, rel_tol=1e-9
         )
-        doubled = mistake(draft, "forgot-half")
+        doubled = numbers_by_id(draft).get("forgot-half")
         assert doubled is not None and math.isclose(doubled, 2 * expected, rel_tol=1e-9)
-        used_kl = mistake(draft, "used-kl")
+        used_kl = numbers_by_id(draft).get("used-kl")
         if used_kl is not None:
             assert math.isclose(used_kl, float(entropy(p, q, base=base)), rel_tol=1e-12)
-        assert_mistakes_rejected(draft)
+        assert_mistakes_distinct(draft)
 
 
 def test_same_seed_same_question() -> None:

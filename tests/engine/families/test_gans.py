@@ -7,50 +7,24 @@ import math
 from collections.abc import Callable
 
 import numpy as np
+from draft_checks import (
+    array_param,
+    as_vector,
+    assert_mistakes_match,
+    clearly_different,
+    float_param,
+)
 from scipy.optimize import minimize_scalar
 from scipy.spatial.distance import jensenshannon
 from scipy.stats import norm
 
-from quizdl.engine.families.gans import tenths_text
-from quizdl.engine.fmt import num
-from quizdl.engine.question import AnswerValue, Draft
+from quizdl.engine.question import Draft
 from quizdl.engine.registry import families
 
 SEEDS = range(200)
 DISCRIMINATOR = families()["gan-optimal-discriminator"]
 VALUE = families()["gan-optimal-value"]
 WGAN_GP = families()["wgan-gp"]
-
-
-def scalar(draft: Draft, key: str) -> float:
-    value = draft.params[key]
-    assert isinstance(value, int | float)
-    return float(value)
-
-
-def array(draft: Draft, key: str) -> np.ndarray:
-    value = draft.params[key]
-    assert isinstance(value, list)
-    return np.array(value, dtype=float)
-
-
-def as_vector(value: AnswerValue) -> np.ndarray:
-    assert not isinstance(value, str)
-    return np.atleast_1d(np.asarray(value, dtype=float))
-
-
-def clearly_different(draft: Draft, a: AnswerValue, b: AnswerValue) -> bool:
-    va, vb = as_vector(a), as_vector(b)
-    return va.shape != vb.shape or not all(
-        math.isclose(x, y, rel_tol=draft.rel_tol, abs_tol=draft.abs_tol)
-        for x, y in zip(va, vb, strict=True)
-    )
-
-
-def assert_mistakes(draft: Draft, expected: dict[str, np.ndarray | float]) -> None:
-    for mistake in draft.mistakes:
-        np.testing.assert_allclose(as_vector(mistake.value), expected[mistake.id], rtol=1e-9)
-        assert clearly_different(draft, mistake.value, draft.answer)
 
 
 def pointwise_argmax(p_data: float, p_g: float) -> float:
@@ -70,14 +44,16 @@ def test_optimal_discriminator_maximises_the_pointwise_objective() -> None:
         draft = DISCRIMINATOR.generate(seed).draft
         given.add(draft.params["given"])
         if draft.params["given"] == "gaussians":
-            x = scalar(draft, "x")
-            p_data = float(norm.pdf(x, scalar(draft, "mean_data"), scalar(draft, "std_data")))
-            p_g = float(norm.pdf(x, scalar(draft, "mean_g"), scalar(draft, "std_g")))
+            x = float_param(draft, "x")
+            p_data = float(
+                norm.pdf(x, float_param(draft, "mean_data"), float_param(draft, "std_data"))
+            )
+            p_g = float(norm.pdf(x, float_param(draft, "mean_g"), float_param(draft, "std_g")))
         else:
-            p_data, p_g = scalar(draft, "p_data"), scalar(draft, "p_g")
+            p_data, p_g = float_param(draft, "p_data"), float_param(draft, "p_g")
         best = pointwise_argmax(p_data, p_g)
         assert math.isclose(as_vector(draft.answer)[0], best, abs_tol=1e-7)
-        assert_mistakes(draft, {"inverted": p_g / (p_data + p_g), "ratio": p_data / p_g})
+        assert_mistakes_match(draft, {"inverted": p_g / (p_data + p_g), "ratio": p_data / p_g})
     assert given == {"gaussians", "values"}
 
 
@@ -91,7 +67,7 @@ def test_optimal_value_matches_jensen_shannon() -> None:
     optimum_seen = False
     for seed in SEEDS:
         draft = VALUE.generate(seed).draft
-        p, q = array(draft, "p_data"), array(draft, "p_g")
+        p, q = array_param(draft, "p_data"), array_param(draft, "p_g")
         assert math.isclose(p.sum(), 1.0) and math.isclose(q.sum(), 1.0)
         jsd = float(jensenshannon(p, q)) ** 2  # scipy returns the distance √JSD, base e
         answer = as_vector(draft.answer)[0]
@@ -101,7 +77,7 @@ def test_optimal_value_matches_jensen_shannon() -> None:
             # Goodfellow et al. (2014), Theorem 1: the global minimum of C(G) is −log 4.
             assert math.isclose(answer, -math.log(4))
             optimum_seen = True
-        assert_mistakes(
+        assert_mistakes_match(
             draft,
             {
                 "forgot-factor-two": -math.log(4) + jsd,
@@ -138,8 +114,8 @@ def test_wgan_gp_by_central_differences() -> None:
     asks = set()
     for seed in SEEDS:
         draft = WGAN_GP.generate(seed).draft
-        real, fake = array(draft, "real"), array(draft, "fake")
-        eps, lam = scalar(draft, "epsilon"), scalar(draft, "lam")
+        real, fake = array_param(draft, "real"), array_param(draft, "fake")
+        eps, lam = float_param(draft, "epsilon"), float_param(draft, "lam")
         mixed = eps * real + (1 - eps) * fake
         ask = draft.params["ask"]
         asks.add(ask)
@@ -147,7 +123,7 @@ def test_wgan_gp_by_central_differences() -> None:
             assert draft.kind == "vector"
             np.testing.assert_allclose(as_vector(draft.answer), mixed, rtol=1e-12, atol=1e-12)
             swapped = (1 - eps) * real + eps * fake
-            assert_mistakes(
+            assert_mistakes_match(
                 draft,
                 {
                     "gradient-at-real": real,
@@ -157,9 +133,9 @@ def test_wgan_gp_by_central_differences() -> None:
             )
             continue
         if ask == "linear":
-            critic = linear_critic(array(draft, "w"))
+            critic = linear_critic(array_param(draft, "w"))
         else:
-            critic = quadratic_critic(scalar(draft, "a"))
+            critic = quadratic_critic(float_param(draft, "a"))
         expected = gradient_penalty(critic, mixed, lam)
         assert math.isclose(as_vector(draft.answer)[0], expected, rel_tol=1e-6, abs_tol=1e-8)
         assert_mistakes_close(
@@ -189,14 +165,9 @@ def test_same_seed_same_question_and_narrowed_ranges() -> None:
         for family in (DISCRIMINATOR, VALUE, WGAN_GP):
             assert family.generate(seed) == family.generate(seed)
         draft = VALUE.generate(seed, {"outcomes": (3, 3)}).draft
-        assert draft.params["outcomes"] == 3 and len(array(draft, "p_g")) == 3
+        assert draft.params["outcomes"] == 3 and len(array_param(draft, "p_g")) == 3
         draft = WGAN_GP.generate(
             seed, {"dims": (2, 2), "lam": (10, 10), "epsilon": (0.5, 0.5)}
         ).draft
         assert (draft.params["dims"], draft.params["lam"], draft.params["epsilon"]) == (2, 10, 0.5)
-        assert len(array(draft, "real")) == 2
-
-
-def test_tenths_text_writes_what_num_writes() -> None:
-    for tenths in range(-100, 101):
-        assert tenths_text(tenths) == num(tenths / 10)
+        assert len(array_param(draft, "real")) == 2

@@ -6,10 +6,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from draft_checks import array_param, as_vector, assert_mistakes_match, float_param
 from scipy.integrate import quad
 from scipy.stats import entropy, norm
 
-from quizdl.engine.question import AnswerValue, Draft
 from quizdl.engine.registry import families
 
 SEEDS = range(200)
@@ -19,47 +19,20 @@ ENTROPY = families()["infogan-code-entropy"]
 ADAIN = families()["adain"]
 
 
-def scalar(draft: Draft, key: str) -> float:
-    value = draft.params[key]
-    assert isinstance(value, int | float)
-    return float(value)
-
-
-def array(draft: Draft, key: str) -> np.ndarray:
-    value = draft.params[key]
-    assert isinstance(value, list)
-    return np.array(value, dtype=float)
-
-
-def as_vector(value: AnswerValue) -> np.ndarray:
-    assert not isinstance(value, str)
-    return np.atleast_1d(np.asarray(value, dtype=float))
-
-
-def assert_mistakes(draft: Draft, expected: dict[str, np.ndarray | float]) -> None:
-    for mistake in draft.mistakes:
-        np.testing.assert_allclose(as_vector(mistake.value), expected[mistake.id], rtol=1e-9)
-        va, vb = as_vector(mistake.value), as_vector(draft.answer)
-        assert not all(
-            math.isclose(x, y, rel_tol=draft.rel_tol, abs_tol=draft.abs_tol)
-            for x, y in zip(va, vb, strict=True)
-        )
-
-
 def test_cgan_input_width_from_concatenated_arrays() -> None:
     networks = set()
     for seed in SEEDS:
         draft = CGAN.generate(seed).draft
-        classes = int(scalar(draft, "classes"))
+        classes = int(float_param(draft, "classes"))
         label = np.eye(classes)[seed % classes]  # any one-hot row
         networks.add(draft.params["network"])
         if draft.params["network"] == "generator":
-            base = np.zeros(int(scalar(draft, "latent_dim")))
+            base = np.zeros(int(float_param(draft, "latent_dim")))
         else:
-            side, channels = int(scalar(draft, "side")), int(scalar(draft, "channels"))
+            side, channels = int(float_param(draft, "side")), int(float_param(draft, "channels"))
             base = np.zeros((side, side, channels)).ravel()
         assert draft.answer == np.concatenate([base, label]).size
-        assert_mistakes(
+        assert_mistakes_match(
             draft,
             {"multiplied": float(np.outer(base, label).size), "forgot-condition": base.size},
         )
@@ -70,14 +43,14 @@ def test_vae_kl_by_monte_carlo_and_integration() -> None:
     rng = np.random.default_rng(2024)
     for seed in SEEDS:
         draft = VAE_KL.generate(seed).draft
-        mu, sigma = array(draft, "mu"), array(draft, "sigma")
+        mu, sigma = array_param(draft, "mu"), array_param(draft, "sigma")
         answer = as_vector(draft.answer)[0]
         # Monte Carlo: KL = E_q[log q(z) − log p(z)] with z ~ q = N(μ, diag σ²).
         z = mu + sigma * rng.standard_normal((20_000, len(mu)))
         log_ratio = (norm.logpdf(z, mu, sigma) - norm.logpdf(z)).sum(axis=1)
         standard_error = log_ratio.std() / math.sqrt(len(log_ratio))
         assert abs(log_ratio.mean() - answer) < 5 * standard_error + 1e-3
-        assert_mistakes(
+        assert_mistakes_match(
             draft,
             {
                 "forgot-half": 2 * answer,
@@ -87,7 +60,7 @@ def test_vae_kl_by_monte_carlo_and_integration() -> None:
         )
     for seed in range(30):  # quadrature is slower: fewer seeds
         draft = VAE_KL.generate(seed).draft
-        mu, sigma = array(draft, "mu"), array(draft, "sigma")
+        mu, sigma = array_param(draft, "mu"), array_param(draft, "sigma")
         integral = sum(
             quad(
                 lambda z, m=m, s=s: norm.pdf(z, m, s) * (norm.logpdf(z, m, s) - norm.logpdf(z)),
@@ -106,12 +79,12 @@ def test_infogan_code_entropy_matches_scipy() -> None:
         base = math.e if draft.params["unit"] == "nats" else 2.0
         other = 2.0 if base == math.e else math.e
         if "categories" in draft.params:
-            probs = np.full(int(scalar(draft, "categories")), 1.0)  # scipy normalises
+            probs = np.full(int(float_param(draft, "categories")), 1.0)  # scipy normalises
         else:
-            probs = array(draft, "probs")
+            probs = array_param(draft, "probs")
         seen.add((draft.params["unit"], "categories" in draft.params))
         assert math.isclose(as_vector(draft.answer)[0], entropy(probs, base=base), rel_tol=1e-12)
-        assert_mistakes(
+        assert_mistakes_match(
             draft,
             {
                 "nats-vs-bits": entropy(probs, base=other),
@@ -134,9 +107,9 @@ def test_infogan_uniform_code_published_figure() -> None:
 def test_adain_matches_numpy() -> None:
     for seed in SEEDS:
         draft = ADAIN.generate(seed).draft
-        x = array(draft, "x")
-        style_mean, style_std = scalar(draft, "style_mean"), scalar(draft, "style_std")
-        element = int(scalar(draft, "element"))
+        x = array_param(draft, "x")
+        style_mean, style_std = float_param(draft, "style_mean"), float_param(draft, "style_std")
+        element = int(float_param(draft, "element"))
         part = slice(None) if element == 0 else slice(element - 1, element)
         out = style_std * (x - x.mean()) / x.std() + style_mean  # np.std: population (ddof=0)
         assert draft.kind == ("vector" if element == 0 else "number")
@@ -146,7 +119,7 @@ def test_adain_matches_numpy() -> None:
         assert math.isclose(normalised.std(), 1.0)
         sample = style_std * (x - x.mean()) / x.std(ddof=1) + style_mean
         swapped = x.std() * (x - style_mean) / style_std + x.mean()
-        assert_mistakes(
+        assert_mistakes_match(
             draft,
             {
                 "sample-std": sample[part],
@@ -163,8 +136,8 @@ def test_same_seed_same_question_and_narrowed_ranges() -> None:
         draft = CGAN.generate(seed, {"latent_dim": (100, 100), "classes": (10, 10)}).draft
         assert (draft.params["latent_dim"], draft.params["classes"]) == (100, 10)
         draft = VAE_KL.generate(seed, {"dims": (3, 3)}).draft
-        assert len(array(draft, "mu")) == 3 and len(array(draft, "sigma")) == 3
+        assert len(array_param(draft, "mu")) == 3 and len(array_param(draft, "sigma")) == 3
         draft = ADAIN.generate(seed, {"size": (4, 4)}).draft
-        assert len(array(draft, "x")) == 4
+        assert len(array_param(draft, "x")) == 4
         draft = ENTROPY.generate(seed, {"categories": (5, 5)}).draft
         assert draft.params.get("categories", 5) == 5

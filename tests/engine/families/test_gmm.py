@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from draft_checks import array_param, as_vector, clearly_different, float_param
 from scipy.stats import norm
 
 from quizdl.engine.fmt import num
@@ -16,33 +17,8 @@ RESPONSIBILITIES = families()["gmm-responsibilities"]
 EM_STEP = families()["gmm-em-step"]
 
 
-def as_vector(value: AnswerValue) -> np.ndarray:
-    assert not isinstance(value, str)
-    return np.atleast_1d(np.asarray(value, dtype=float))
-
-
 def assert_close(draft: Draft, value: AnswerValue, expected: np.ndarray) -> None:
     np.testing.assert_allclose(as_vector(value), expected, rtol=1e-9, atol=1e-12)
-
-
-def clearly_different(draft: Draft, a: AnswerValue, b: AnswerValue) -> bool:
-    va, vb = as_vector(a), as_vector(b)
-    return va.shape != vb.shape or not all(
-        math.isclose(x, y, rel_tol=draft.rel_tol, abs_tol=draft.abs_tol)
-        for x, y in zip(va, vb, strict=True)
-    )
-
-
-def scalar(draft: Draft, key: str) -> float:
-    value = draft.params[key]
-    assert isinstance(value, int | float)
-    return float(value)
-
-
-def array(draft: Draft, key: str) -> np.ndarray:
-    value = draft.params[key]
-    assert isinstance(value, list)
-    return np.array(value, dtype=float)
 
 
 def scipy_responsibilities(
@@ -56,14 +32,18 @@ def test_responsibilities_match_scipy_densities() -> None:
     kinds = set()
     for seed in SEEDS:
         draft = RESPONSIBILITIES.generate(seed).draft
-        weights, means, stds = array(draft, "weights"), array(draft, "means"), array(draft, "stds")
-        x = scalar(draft, "x")
+        weights, means, stds = (
+            array_param(draft, "weights"),
+            array_param(draft, "means"),
+            array_param(draft, "stds"),
+        )
+        x = float_param(draft, "x")
         assert math.isclose(weights.sum(), 1.0)
         gammas = scipy_responsibilities(x, weights, means, stds)
         equal = scipy_responsibilities(x, np.ones_like(weights), means, stds)
         squared = scipy_responsibilities(x, weights, means, stds**2)
         raw = weights * norm.pdf(x, loc=means, scale=stds)
-        asked = int(scalar(draft, "asked"))
+        asked = int(float_param(draft, "asked"))
         part = slice(None) if asked == 0 else slice(asked - 1, asked)
         kinds.add(draft.kind)
         assert draft.kind == ("vector" if asked == 0 else "number")
@@ -84,7 +64,7 @@ def test_responsibilities_same_seed_same_question_and_narrowed_components() -> N
         for k in (2, 3):
             draft = RESPONSIBILITIES.generate(seed, {"components": (k, k)}).draft
             assert draft.params["components"] == k
-            assert len(array(draft, "means")) == k
+            assert len(array_param(draft, "means")) == k
             if draft.kind == "vector":
                 assert len(as_vector(draft.answer)) == k
 
@@ -106,24 +86,24 @@ def test_em_step_matches_numpy_m_step() -> None:
     modes = set()
     for seed in SEEDS:
         draft = EM_STEP.generate(seed).draft
-        xs = array(draft, "x")
+        xs = array_param(draft, "x")
         modes.add(draft.params["mode"])
         if draft.params["mode"] == "compute":
             weights, means, std = (
-                array(draft, "weights"),
-                array(draft, "means"),
-                scalar(draft, "std"),
+                array_param(draft, "weights"),
+                array_param(draft, "means"),
+                float_param(draft, "std"),
             )
             joint = weights * norm.pdf(xs[:, None], loc=means, scale=std)
             gamma = joint / joint.sum(axis=1, keepdims=True)
-            np.testing.assert_allclose(gamma[:, 0], array(draft, "gamma_1"))
+            np.testing.assert_allclose(gamma[:, 0], array_param(draft, "gamma_1"))
             new = numpy_em_step(xs, gamma)
             # EM never lowers the likelihood (σ held fixed is still a valid partial M-step).
             before = mixture_log_likelihood(xs, weights, means, std)
             after = mixture_log_likelihood(xs, new[2:], new[:2], std)
             assert after >= before - 1e-12
         else:
-            gamma_1 = array(draft, "gamma_1")
+            gamma_1 = array_param(draft, "gamma_1")
             gamma = np.column_stack([gamma_1, 1 - gamma_1])
             new = numpy_em_step(xs, gamma)
         assert_close(draft, draft.answer, new)
@@ -144,7 +124,7 @@ def test_em_step_same_seed_same_question_and_narrowed_ranges() -> None:
         draft = EM_STEP.generate(
             seed, {"points": (4, 4), "weight_tenths": (6, 6), "mean_1": (-1, -1)}
         ).draft
-        assert draft.params["points"] == 4 and len(array(draft, "x")) == 4
+        assert draft.params["points"] == 4 and len(array_param(draft, "x")) == 4
         if draft.params["mode"] == "compute":
             assert draft.params["weights"] == [0.6, 0.4]
-            assert array(draft, "means")[0] == -1.0
+            assert array_param(draft, "means")[0] == -1.0

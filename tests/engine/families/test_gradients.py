@@ -11,10 +11,10 @@ from typing import Any
 import mpmath  # type: ignore[import-untyped]
 import numpy as np
 import pytest
+from draft_checks import assert_mistakes_distinct, float_list_param, number
 
-from quizdl.engine.families.gradients import first_layer_below, fmt4, short
-from quizdl.engine.fmt import num
-from quizdl.engine.question import Draft, Family
+from quizdl.engine.families.gradients import first_layer_below
+from quizdl.engine.question import Family
 from quizdl.engine.registry import families
 
 SEEDS = range(200)
@@ -28,26 +28,6 @@ MP_ACTIVATIONS = {
     "tanh": mpmath.tanh,
     "ReLU": lambda z: z if z > 0 else mpmath.mpf(0),
 }
-
-
-def number(value: object) -> float:
-    assert isinstance(value, float)
-    return value
-
-
-def floats(draft: Draft, key: str) -> list[float]:
-    value = draft.params[key]
-    assert isinstance(value, list)
-    return [float(v) for v in value]  # type: ignore[arg-type]
-
-
-def assert_mistakes_distinct(draft: Draft) -> None:
-    values = [draft.answer, *(m.value for m in draft.mistakes)]
-    for i, a in enumerate(values):
-        for b in values[i + 1 :]:
-            assert not math.isclose(
-                number(a), number(b), rel_tol=draft.rel_tol, abs_tol=draft.abs_tol
-            ), (a, b)
 
 
 def chain_gradient(activation: str, weights: list[float], zs: list[float]) -> float:
@@ -81,7 +61,7 @@ def test_chain_gradient_matches_numeric_differentiation() -> None:
             assert isinstance(w, float)
             expected = chain_gradient("sigmoid", [w] * n, [0.0] * n)
         else:
-            weights, zs = floats(draft, "weights"), floats(draft, "z")
+            weights, zs = float_list_param(draft, "weights"), float_list_param(draft, "z")
             assert len(weights) == len(zs) == n
             assert variant != "ReLU" or 0.0 not in zs  # ReLU has no derivative at 0
             assert all(math.copysign(1.0, z) == 1.0 for z in zs if z == 0.0)  # no −0.0 shown
@@ -99,7 +79,7 @@ def test_chain_mistakes_are_the_named_products() -> None:
         draft = CHAIN.generate(seed).draft
         if draft.params["activation"] != "sigmoid":
             continue
-        weights = floats(draft, "weights")
+        weights = float_list_param(draft, "weights")
         by_id = {m.id: number(m.value) for m in draft.mistakes}
         # forgetting every σ′ ≤ 1/4 leaves a product at least 4ⁿ times larger
         assert math.isclose(by_id["off-by-4k"], float(np.prod(weights)), rel_tol=1e-12)
@@ -172,17 +152,6 @@ def test_first_layer_below_on_known_cases() -> None:
             assert first_layer_below(numerator, 100, exponent) == brute_force_layers(
                 numerator / 100, exponent
             )
-
-
-def test_fast_formatting_agrees_with_fmt_num() -> None:
-    rng = np.random.default_rng(0)
-    values = [0.0, -0.0, 1.0, 999.0, 0.0001, -2.5, *rng.uniform(-999, 999, 2000)]
-    values += [float(v) for v in 10 ** rng.uniform(-4, 2.99, 2000)]
-    for x in values:
-        assert fmt4(x) == num(x), x
-        assert short(x) == num(x), x
-    for x in (1e-7, 12345.6, 2.5e12):
-        assert fmt4(x) == num(x)
 
 
 @pytest.mark.parametrize("family", [CHAIN, VANISH, THRESHOLD], ids=lambda f: f.id)

@@ -7,19 +7,15 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+from draft_checks import int_list, mistake_value
 from scipy.optimize import linear_sum_assignment
 
-from quizdl.engine.families.hungarian import hungarian, is_unique_optimum, uniform_ints
-from quizdl.engine.question import AnswerValue, Draft, Draw
+from quizdl.engine.families.hungarian import hungarian, is_unique_optimum
+from quizdl.engine.question import AnswerValue, Draft
 from quizdl.engine.registry import families
 
 SEEDS = range(200)
 FAMILY = families()["hungarian-assignment"]
-
-
-def int_list(value: object) -> list[int]:
-    assert isinstance(value, list) and all(isinstance(v, int) for v in value)
-    return value
 
 
 def matrix(draft: Draft) -> list[list[int]]:
@@ -40,10 +36,6 @@ def totals(cost: list[list[int]]) -> dict[tuple[int, ...], int]:
 
 def one_based(columns: tuple[int, ...] | list[int]) -> tuple[float, ...]:
     return tuple(float(j + 1) for j in columns)
-
-
-def mistake(draft: Draft, mistake_id: str) -> AnswerValue | None:
-    return next((m.value for m in draft.mistakes if m.id == mistake_id), None)
 
 
 def test_answer_matches_brute_force_and_scipy() -> None:
@@ -81,9 +73,9 @@ def test_mistakes_are_the_named_errors_and_rejected() -> None:
             greedy.append(pick)
             free.discard(pick)
         values = [draft.answer, *(m.value for m in draft.mistakes)]
-        greedy_value = mistake(draft, "greedy")
-        row_minima = mistake(draft, "row-minima-sum")
-        maximised = mistake(draft, "maximised")
+        greedy_value = mistake_value(draft, "greedy")
+        row_minima = mistake_value(draft, "row-minima-sum")
+        maximised = mistake_value(draft, "maximised")
         if draft.params["ask"] == "cost":
             expected_greedy: AnswerValue = float(sum(cost[i][j] for i, j in enumerate(greedy)))
             expected_minima: AnswerValue = float(sum(min(row) for row in cost))
@@ -139,12 +131,3 @@ def test_narrowed_size() -> None:
     for seed in range(50):
         draft = FAMILY.generate(seed, {"n": (5, 5)}).draft
         assert len(matrix(draft)) == 5
-
-
-def test_uniform_ints_cover_the_range_and_stay_inside() -> None:
-    draw = Draw(np.random.default_rng(9), {})
-    drawn = uniform_ints(draw, 1, 20, 20_000)
-    counts = np.bincount(np.array(drawn), minlength=21)[1:]
-    assert min(drawn) == 1 and max(drawn) == 20
-    # Uniform: each of the 20 values near 1,000 times (a 5σ band of the binomial count).
-    assert (np.abs(counts - 1000) < 5 * np.sqrt(1000 * 0.95)).all()

@@ -6,25 +6,12 @@ from __future__ import annotations
 import itertools
 import math
 
-from quizdl.engine.question import AnswerValue, Draft
+from draft_checks import assert_integers_apart, int_list_param, int_param, mistakes_by_id
+
 from quizdl.engine.registry import families
 
 DENSE = families()["dense-params"]
 SEEDS = range(300)
-
-
-def ints(draft: Draft, key: str) -> list[int]:
-    value = draft.params[key]
-    assert isinstance(value, list)
-    found = [v for v in value if isinstance(v, int)]
-    assert len(found) == len(value)
-    return found
-
-
-def integer(draft: Draft, key: str) -> int:
-    value = draft.params[key]
-    assert isinstance(value, int)
-    return value
 
 
 def linear_tensors(widths: list[int], bias: bool) -> list[tuple[int, ...]]:
@@ -40,28 +27,15 @@ def total(shapes: list[tuple[int, ...]]) -> int:
     return sum(math.prod(shape) for shape in shapes)
 
 
-def mistakes(draft: Draft) -> dict[str, AnswerValue]:
-    return {m.id: m.value for m in draft.mistakes}
-
-
-def assert_clearly_distinct(draft: Draft) -> None:
-    """The answer and every kept mistake differ by at least 1 in some entry."""
-    values = [draft.answer, *(m.value for m in draft.mistakes)]
-    flat = [v if isinstance(v, tuple) else (v,) for v in values]
-    for a, b in itertools.combinations(flat, 2):
-        assert isinstance(a[0], float) and isinstance(b[0], float)
-        assert max(abs(float(x) - float(y)) for x, y in zip(a, b, strict=True)) >= 1
-
-
 def test_dense_counts_match_explicit_linear_tensors() -> None:
     for seed in SEEDS:
         draft = DENSE.generate(seed).draft
-        widths, bias = ints(draft, "widths"), integer(draft, "bias") == 1
+        widths, bias = int_list_param(draft, "widths"), int_param(draft, "bias") == 1
         assert draft.answer == total(linear_tensors(widths, bias))
         assert f"nn.Linear({widths[0]}, {widths[1]}" in draft.prompt.en or (
             " → ".join(map(str, widths)) in draft.prompt.en
         )
-        found = mistakes(draft)
+        found = mistakes_by_id(draft)
         weights_only = total([s for s in linear_tensors(widths, bias) if len(s) == 2])
         if bias:
             assert found.get("forgot-bias", weights_only) == weights_only
@@ -72,7 +46,7 @@ def test_dense_counts_match_explicit_linear_tensors() -> None:
         else:
             assert found["added-bias"] == total(linear_tensors(widths, True))
             assert "forgot-bias" not in found
-        assert_clearly_distinct(draft)
+        assert_integers_apart(draft)
 
 
 def test_dense_single_layer_reads_as_nn_linear() -> None:
@@ -85,6 +59,6 @@ def test_dense_same_seed_same_question_and_narrowed_ranges() -> None:
     for seed in range(100):
         assert DENSE.generate(seed) == DENSE.generate(seed)
         draft = DENSE.generate(seed, {"layers": (2, 3), "width": (10, 20), "bias": (0, 0)}).draft
-        widths = ints(draft, "widths")
+        widths = int_list_param(draft, "widths")
         assert len(widths) in (3, 4) and all(10 <= w <= 20 for w in widths)
-        assert integer(draft, "bias") == 0 and set(mistakes(draft)) == {"added-bias"}
+        assert int_param(draft, "bias") == 0 and set(mistakes_by_id(draft)) == {"added-bias"}

@@ -4,14 +4,13 @@ numpy on actual feature maps."""
 
 from __future__ import annotations
 
-import itertools
 import math
 from functools import cache
 
 import numpy as np
+from draft_checks import assert_integers_apart, int_param, mistakes_by_id
 
 from quizdl.engine.families.param_counts_blocks import se_block_param_count
-from quizdl.engine.question import AnswerValue, Draft
 from quizdl.engine.registry import families
 
 SE = families()["se-block-params"]
@@ -19,25 +18,8 @@ BILINEAR = families()["bilinear-cnn-features"]
 SEEDS = range(300)
 
 
-def integer(draft: Draft, key: str) -> int:
-    value = draft.params[key]
-    assert isinstance(value, int)
-    return value
-
-
-def mistakes(draft: Draft) -> dict[str, AnswerValue]:
-    return {m.id: m.value for m in draft.mistakes}
-
-
 def total(shapes: list[tuple[int, ...]]) -> int:
     return sum(math.prod(shape) for shape in shapes)
-
-
-def assert_clearly_distinct(draft: Draft) -> None:
-    values = [draft.answer, *(m.value for m in draft.mistakes)]
-    for a, b in itertools.combinations(values, 2):
-        assert isinstance(a, float) and isinstance(b, float)
-        assert abs(a - b) >= 1
 
 
 def se_tensors(channels: int, hidden: int) -> list[tuple[int, ...]]:
@@ -48,16 +30,16 @@ def se_tensors(channels: int, hidden: int) -> list[tuple[int, ...]]:
 def test_se_counts_match_explicit_fc_tensors() -> None:
     for seed in SEEDS:
         draft = SE.generate(seed).draft
-        c, r = integer(draft, "channels"), integer(draft, "reduction")
+        c, r = int_param(draft, "channels"), int_param(draft, "reduction")
         assert c % r == 0
         tensors = se_tensors(c, c // r)
         assert draft.answer == total(tensors)
-        found = mistakes(draft)
+        found = mistakes_by_id(draft)
         assert found["forgot-bias"] == total([s for s in tensors if len(s) == 2])
         assert found["no-reduction"] == total(se_tensors(c, c))
         assert found["one-fc-layer"] == total(tensors[:2])
         assert f"C = {c} channels" in draft.prompt.en and f"r = {r}:" in draft.prompt.en
-        assert_clearly_distinct(draft)
+        assert_integers_apart(draft)
 
 
 def test_se_resnet50_overhead_matches_the_paper() -> None:
@@ -74,7 +56,7 @@ def test_se_same_seed_same_question_and_narrowed_reduction() -> None:
     for seed in range(100):
         assert SE.generate(seed) == SE.generate(seed)
         draft = SE.generate(seed, {"reduction": (16, 16)}).draft
-        assert integer(draft, "reduction") == 16 and integer(draft, "channels") % 16 == 0
+        assert int_param(draft, "reduction") == 16 and int_param(draft, "channels") % 16 == 0
 
 
 @cache
@@ -93,10 +75,10 @@ def bilinear_sizes(side: int, c_a: int, c_b: int) -> tuple[int, int, int]:
 def test_bilinear_features_computed_on_feature_maps() -> None:
     for seed in SEEDS:
         draft = BILINEAR.generate(seed).draft
-        c_a, c_b = integer(draft, "c_a"), integer(draft, "c_b")
-        side, classes = integer(draft, "side"), integer(draft, "classes")
+        c_a, c_b = int_param(draft, "c_a"), int_param(draft, "c_b")
+        side, classes = int_param(draft, "side"), int_param(draft, "classes")
         pooled, per_location, concatenated = bilinear_sizes(side, c_a, c_b)
-        found = mistakes(draft)
+        found = mistakes_by_id(draft)
         if draft.params["ask"] == "feature":
             assert draft.answer == pooled
             assert found["concatenated"] == concatenated
@@ -109,7 +91,7 @@ def test_bilinear_features_computed_on_feature_maps() -> None:
             assert found["counted-per-location"] == total([(classes, per_location), (classes,)])
             assert f"{classes} classes" in draft.prompt.en
         assert f"{side}×{side}×{c_a}" in draft.prompt.en
-        assert_clearly_distinct(draft)
+        assert_integers_apart(draft)
 
 
 def test_bilinear_vgg16_both_streams_is_512_squared() -> None:
@@ -126,4 +108,4 @@ def test_bilinear_same_seed_same_question_and_narrowed_ranges() -> None:
     for seed in range(100):
         assert BILINEAR.generate(seed) == BILINEAR.generate(seed)
         draft = BILINEAR.generate(seed, {"ask": (1, 1), "classes": (200, 200)}).draft
-        assert draft.params["ask"] == "classifier" and integer(draft, "classes") == 200
+        assert draft.params["ask"] == "classifier" and int_param(draft, "classes") == 200

@@ -4,21 +4,16 @@ sizes by sliding the window position by position."""
 
 from __future__ import annotations
 
-import itertools
 import re
 
-from quizdl.engine.question import AnswerValue, Draft
+from draft_checks import assert_integers_apart, int_param, mistakes_by_id
+
+from quizdl.engine.question import Draft
 from quizdl.engine.registry import families
 
 CONV = families()["conv2d-params"]
 TRANSPOSE = families()["conv-transpose-params"]
 SEEDS = range(300)
-
-
-def integer(draft: Draft, key: str) -> int:
-    value = draft.params[key]
-    assert isinstance(value, int)
-    return value
 
 
 def kernel(draft: Draft) -> tuple[int, int]:
@@ -27,10 +22,6 @@ def kernel(draft: Draft) -> tuple[int, int]:
     k_h, k_w = value
     assert isinstance(k_h, int) and isinstance(k_w, int)
     return k_h, k_w
-
-
-def mistakes(draft: Draft) -> dict[str, AnswerValue]:
-    return {m.id: m.value for m in draft.mistakes}
 
 
 def connected_weights(n_filters: int, n_sources: int, groups: int, k_h: int, k_w: int) -> int:
@@ -51,25 +42,18 @@ def window_count(n: int, k: int, s: int, p: int) -> int:
     return sum(1 for start in range(0, padded, s) if start + k <= padded)
 
 
-def assert_clearly_distinct(draft: Draft) -> None:
-    values = [draft.answer, *(m.value for m in draft.mistakes)]
-    flat = [v if isinstance(v, tuple) else (v,) for v in values]
-    for a, b in itertools.combinations(flat, 2):
-        assert max(abs(float(x) - float(y)) for x, y in zip(a, b, strict=True)) >= 1
-
-
 def test_conv2d_counts_match_channel_connectivity() -> None:
     for seed in SEEDS:
         draft = CONV.generate(seed).draft
-        c_in, c_out, groups = (integer(draft, key) for key in ("c_in", "c_out", "groups"))
+        c_in, c_out, groups = (int_param(draft, key) for key in ("c_in", "c_out", "groups"))
         k_h, k_w = kernel(draft)
-        bias = integer(draft, "bias") == 1
+        bias = int_param(draft, "bias") == 1
         assert c_in % groups == 0 and c_out % groups == 0
         if draft.params["variant"] == "depthwise":
             assert groups == c_in and c_out % c_in == 0
         weights = connected_weights(c_out, c_in, groups, k_h, k_w)
         assert draft.answer == weights + (c_out if bias else 0)
-        found = mistakes(draft)
+        found = mistakes_by_id(draft)
         if bias:
             assert found.get("forgot-bias", weights) == weights
         else:
@@ -78,12 +62,12 @@ def test_conv2d_counts_match_channel_connectivity() -> None:
             dense = connected_weights(c_out, c_in, 1, k_h, k_w) + (c_out if bias else 0)
             assert found.get("ignored-groups", dense) == dense
         # the output size stated in the prompt, counted window by window
-        size, stride = integer(draft, "size"), integer(draft, "stride")
+        size, stride = int_param(draft, "size"), int_param(draft, "stride")
         h_out = window_count(size, k_h, stride, k_h // 2)
         w_out = window_count(size, k_w, stride, k_w // 2)
         assert f"{c_out}×{h_out}×{w_out} output" in draft.prompt.en
         assert found["counted-per-position"] == draft.answer * h_out * w_out
-        assert_clearly_distinct(draft)
+        assert_integers_apart(draft)
 
 
 def test_conv2d_example_resnet_stem() -> None:
@@ -104,18 +88,18 @@ def test_conv2d_same_seed_same_question_and_narrowed_ranges() -> None:
         ranges = {"variant": (2, 2), "kernel": (3, 3), "size": (32, 32), "bias": (0, 0)}
         draft = CONV.generate(seed, ranges).draft
         assert draft.params["variant"] == "depthwise" and kernel(draft) == (3, 3)
-        assert integer(draft, "size") == 32 and integer(draft, "bias") == 0
+        assert int_param(draft, "size") == 32 and int_param(draft, "bias") == 0
         grouped = CONV.generate(seed, {"variant": (1, 1)}).draft
-        assert integer(grouped, "groups") > 1 and "ignored-groups" in mistakes(grouped)
+        assert int_param(grouped, "groups") > 1 and "ignored-groups" in mistakes_by_id(grouped)
 
 
 def test_conv_transpose_counts_and_weight_layout() -> None:
     for seed in SEEDS:
         draft = TRANSPOSE.generate(seed).draft
-        c_in, c_out, groups = (integer(draft, key) for key in ("c_in", "c_out", "groups"))
+        c_in, c_out, groups = (int_param(draft, key) for key in ("c_in", "c_out", "groups"))
         k_h, k_w = kernel(draft)
-        bias = integer(draft, "bias") == 1
-        found = mistakes(draft)
+        bias = int_param(draft, "bias") == 1
+        found = mistakes_by_id(draft)
         if draft.params["ask"] == "shape":
             # PyTorch docs, ConvTranspose2d: weight of shape
             # (in_channels, out_channels/groups, kernel_size[0], kernel_size[1])
@@ -137,7 +121,7 @@ def test_conv_transpose_counts_and_weight_layout() -> None:
                 dense = connected_weights(c_in, c_out, 1, k_h, k_w) + (c_out if bias else 0)
                 assert found["ignored-groups"] == dense
         assert re.search(rf"nn\.ConvTranspose2d\({c_in}, {c_out}, ", draft.prompt.en)
-        assert_clearly_distinct(draft)
+        assert_integers_apart(draft)
 
 
 def test_conv_transpose_same_seed_same_question_and_narrowed_ranges() -> None:
@@ -146,4 +130,4 @@ def test_conv_transpose_same_seed_same_question_and_narrowed_ranges() -> None:
         ranges = {"ask": (1, 1), "variant": (1, 1), "kernel": (4, 4), "bias": (1, 1)}
         draft = TRANSPOSE.generate(seed, ranges).draft
         assert draft.params["ask"] == "shape" and kernel(draft) == (4, 4)
-        assert integer(draft, "groups") > 1 and integer(draft, "bias") == 1
+        assert int_param(draft, "groups") > 1 and int_param(draft, "bias") == 1

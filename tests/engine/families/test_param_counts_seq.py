@@ -6,7 +6,8 @@ from __future__ import annotations
 import itertools
 import math
 
-from quizdl.engine.question import AnswerValue, Draft
+from draft_checks import int_param, mistakes_by_id
+
 from quizdl.engine.registry import families
 
 RNN = families()["rnn-params"]
@@ -39,29 +40,23 @@ def total(shapes: dict[str, tuple[int, ...]]) -> int:
     return sum(math.prod(shape) for shape in shapes.values())
 
 
-def integer(draft: Draft, key: str) -> int:
-    value = draft.params[key]
-    assert isinstance(value, int)
-    return value
-
-
-def mistakes(draft: Draft) -> dict[str, AnswerValue]:
-    return {m.id: m.value for m in draft.mistakes}
-
-
 def test_rnn_counts_match_pytorch_named_parameters() -> None:
     for seed in SEEDS:
         draft = RNN.generate(seed).draft
         cell = draft.params["cell"]
         assert isinstance(cell, str)
-        i, h, layers = integer(draft, "input"), integer(draft, "hidden"), integer(draft, "layers")
-        bidirectional = integer(draft, "bidirectional") == 1
+        i, h, layers = (
+            int_param(draft, "input"),
+            int_param(draft, "hidden"),
+            int_param(draft, "layers"),
+        )
+        bidirectional = int_param(draft, "bidirectional") == 1
         shapes = named_parameters(cell, i, h, layers, bidirectional)
         assert draft.answer == total(shapes)
         assert f"nn.{cell}(input_size={i}, hidden_size={h}, num_layers={layers}" in (
             draft.prompt.en
         )
-        found = mistakes(draft)
+        found = mistakes_by_id(draft)
         one_bias = total({k: v for k, v in shapes.items() if not k.startswith("bias_hh")})
         assert found.get("one-bias-vector", one_bias) == one_bias
         if cell != "RNN":
@@ -113,7 +108,7 @@ def test_rnn_same_seed_same_question_and_narrowed_ranges() -> None:
             "bidirectional": (1, 1),
         }
         draft = RNN.generate(seed, ranges).draft
-        assert draft.params["cell"] == "GRU" and 50 <= integer(draft, "input") <= 60
-        assert integer(draft, "hidden") == 32 and integer(draft, "layers") == 3
-        assert integer(draft, "bidirectional") == 1
-        assert {"forgot-bidirectional", "layer-input-not-doubled"} <= set(mistakes(draft))
+        assert draft.params["cell"] == "GRU" and 50 <= int_param(draft, "input") <= 60
+        assert int_param(draft, "hidden") == 32 and int_param(draft, "layers") == 3
+        assert int_param(draft, "bidirectional") == 1
+        assert {"forgot-bidirectional", "layer-input-not-doubled"} <= set(mistakes_by_id(draft))

@@ -16,8 +16,10 @@ import itertools
 import math
 from collections.abc import Callable
 
+from draft_checks import int_param, mistakes_by_id
+
 from quizdl.engine.families.param_counts_transformer import Kind, transformer_param_count
-from quizdl.engine.question import AnswerValue, Draft
+from quizdl.engine.question import Draft
 from quizdl.engine.registry import families
 
 TRANSFORMER = families()["transformer-params"]
@@ -105,19 +107,9 @@ CONFIGS: dict[str, tuple[Kind, int, int, int, int]] = {
 }
 
 
-def mistakes(draft: Draft) -> dict[str, AnswerValue]:
-    return {m.id: m.value for m in draft.mistakes}
-
-
-def integer(draft: Draft, key: str) -> int:
-    value = draft.params[key]
-    assert isinstance(value, int)
-    return value
-
-
 def check_mistakes(draft: Draft, tensors: Tensors, is_encoder: bool, heads: int) -> None:
     """Each mistake's count is the tensor list with the forgotten tensors left out."""
-    found = mistakes(draft)
+    found = mistakes_by_id(draft)
     expected = {
         "forgot-biases": total(tensors, lambda n: not is_linear_bias(n)),
         "forgot-layernorm": total(tensors, lambda n: not is_norm(n)),
@@ -174,7 +166,7 @@ def test_published_model_questions() -> None:
         kind, d, layers, vocab, context = CONFIGS[name]
         assert f"d_model = {d:,}, {layers} layers" in draft.prompt.en
         check_mistakes(draft, tensors, kind == "encoder", heads=d // 64)
-        found = mistakes(draft)
+        found = mistakes_by_id(draft)
         if kind == "decoder":
             untied = gpt2_model(vocab, context, d, layers, 4 * d, tied=False)
             assert found["untied-vs-tied"] == total(untied)
@@ -184,18 +176,18 @@ def test_published_model_questions() -> None:
 def test_drawn_configurations_match_tensor_listings() -> None:
     for seed in range(300):
         draft = TRANSFORMER.generate(seed, {"ask": (2, 2)}).draft
-        d, layers = integer(draft, "d_model"), integer(draft, "layers")
-        vocab, context = integer(draft, "vocab"), integer(draft, "context")
-        tied = integer(draft, "tied") == 1
+        d, layers = int_param(draft, "d_model"), int_param(draft, "layers")
+        vocab, context = int_param(draft, "vocab"), int_param(draft, "context")
+        tied = int_param(draft, "tied") == 1
         if draft.params["kind"] == "encoder":
             tensors = bert_model(vocab, context, d, layers, 4 * d)
         else:
             tensors = gpt2_model(vocab, context, d, layers, 4 * d, tied)
             flipped = gpt2_model(vocab, context, d, layers, 4 * d, not tied)
-            assert mistakes(draft)["untied-vs-tied"] == total(flipped)
+            assert mistakes_by_id(draft)["untied-vs-tied"] == total(flipped)
         assert draft.answer == total(tensors)
         check_mistakes(draft, tensors, draft.params["kind"] == "encoder", heads=d // 64)
-        values = [draft.answer, *mistakes(draft).values()]
+        values = [draft.answer, *mistakes_by_id(draft).values()]
         for a, b in itertools.combinations(values, 2):
             assert isinstance(a, float) and isinstance(b, float) and abs(a - b) >= 1
 
@@ -203,7 +195,7 @@ def test_drawn_configurations_match_tensor_listings() -> None:
 def test_one_layer_questions_match_a_bert_layer() -> None:
     for seed in range(200):
         draft = TRANSFORMER.generate(seed, {"ask": (0, 0)}).draft
-        d, heads = integer(draft, "d_model"), integer(draft, "heads")
+        d, heads = int_param(draft, "d_model"), int_param(draft, "heads")
         assert d % heads == 0
         layer = bert_layer("", d, 4 * d)
         assert draft.answer == total(layer)
@@ -214,4 +206,4 @@ def test_same_seed_same_question_and_narrowed_ranges() -> None:
     for seed in range(100):
         assert TRANSFORMER.generate(seed) == TRANSFORMER.generate(seed)
         draft = TRANSFORMER.generate(seed, {"ask": (2, 2), "layers": (6, 6)}).draft
-        assert draft.params["ask"] == "config" and integer(draft, "layers") == 6
+        assert draft.params["ask"] == "config" and int_param(draft, "layers") == 6

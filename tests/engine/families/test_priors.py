@@ -8,37 +8,16 @@ import math
 from collections.abc import Callable
 
 import numpy as np
+from draft_checks import array_param, clearly_different, float_param, number
 from scipy.optimize import minimize_scalar
 from scipy.stats import laplace, norm
 
-from quizdl.engine.question import AnswerValue, Draft
 from quizdl.engine.registry import families
 
 SEEDS = range(200)
 GAUSSIAN = families()["gaussian-prior-l2"]
 LAPLACE = families()["laplace-prior-l1"]
 RIDGE = families()["ridge-1d"]
-
-
-def scalar(draft: Draft, key: str) -> float:
-    value = draft.params[key]
-    assert isinstance(value, int | float)
-    return float(value)
-
-
-def array(draft: Draft, key: str) -> np.ndarray:
-    value = draft.params[key]
-    assert isinstance(value, list)
-    return np.array(value, dtype=float)
-
-
-def number(value: AnswerValue) -> float:
-    assert isinstance(value, float)
-    return value
-
-
-def clearly_different(draft: Draft, a: AnswerValue, b: AnswerValue) -> bool:
-    return not math.isclose(number(a), number(b), rel_tol=draft.rel_tol, abs_tol=draft.abs_tol)
 
 
 def toy_data(seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -81,12 +60,12 @@ def test_gaussian_prior_lambda_gives_the_map_estimate() -> None:
     asks = set()
     for seed in SEEDS:
         draft = GAUSSIAN.generate(seed).draft
-        sigma = scalar(draft, "sigma")
+        sigma = float_param(draft, "sigma")
         asks.add(draft.params["ask"])
         if draft.params["ask"] == "lambda":
-            tau, lam = scalar(draft, "tau"), number(draft.answer)
+            tau, lam = float_param(draft, "tau"), number(draft.answer)
         else:
-            tau, lam = number(draft.answer), scalar(draft, "lam")
+            tau, lam = number(draft.answer), float_param(draft, "lam")
         xs, ys = toy_data(seed)
         assert math.isclose(
             gaussian_map(xs, ys, sigma, tau), ridge_numeric(xs, ys, lam), abs_tol=1e-6
@@ -117,7 +96,11 @@ def test_laplace_prior_lambda_gives_the_map_estimate() -> None:
         asks.add(draft.params["ask"])
         if draft.params["ask"] == "sparsity":
             continue
-        sigma, scale, lam = scalar(draft, "sigma"), scalar(draft, "scale"), number(draft.answer)
+        sigma, scale, lam = (
+            float_param(draft, "sigma"),
+            float_param(draft, "scale"),
+            number(draft.answer),
+        )
         xs, ys = toy_data(seed)
         # The L1-penalised 1-D least squares minimiser in closed form (soft thresholding).
         sxy, sxx = float(xs @ ys), float(xs @ xs)
@@ -152,7 +135,7 @@ def test_laplace_sparsity_choice() -> None:
 def test_ridge_matches_augmented_least_squares() -> None:
     for seed in SEEDS:
         draft = RIDGE.generate(seed).draft
-        xs, ys, lam = array(draft, "x"), array(draft, "y"), scalar(draft, "lam")
+        xs, ys, lam = array_param(draft, "x"), array_param(draft, "y"), float_param(draft, "lam")
         n = len(xs)
         answer = number(draft.answer)
         assert math.isclose(answer, ridge_lstsq(xs, ys, lam), rel_tol=1e-9, abs_tol=1e-12)
@@ -179,5 +162,5 @@ def test_same_seed_same_question_and_narrowed_ranges() -> None:
         if draft.kind == "number":
             assert (draft.params["sigma"], draft.params["scale"]) == (1.5, 0.5)
         draft = RIDGE.generate(seed, {"points": (3, 3), "lam": (2.0, 2.0)}).draft
-        assert draft.params["points"] == 3 and len(array(draft, "x")) == 3
+        assert draft.params["points"] == 3 and len(array_param(draft, "x")) == 3
         assert draft.params["lam"] == 2.0

@@ -9,44 +9,16 @@ import math
 from fractions import Fraction
 
 import numpy as np
+from draft_checks import as_tuple, assert_integers_apart, int_list_param, int_param, mistakes_by_id
 from scipy import ndimage
 
-from quizdl.engine.question import AnswerValue, Draft
+from quizdl.engine.question import Draft
 from quizdl.engine.registry import families
 
 CONV = families()["conv-output-shape"]
 TRANSPOSE = families()["conv-transpose-shape"]
 UPSAMPLE = families()["upsample-shape"]
 SEEDS = range(300)
-
-
-def integer(draft: Draft, key: str) -> int:
-    value = draft.params[key]
-    assert isinstance(value, int)
-    return value
-
-
-def sizes(draft: Draft) -> list[int]:
-    value = draft.params["sizes"]
-    assert isinstance(value, list)
-    found = [v for v in value if isinstance(v, int)]
-    assert len(found) == len(value)
-    return found
-
-
-def mistakes(draft: Draft) -> dict[str, AnswerValue]:
-    return {m.id: m.value for m in draft.mistakes}
-
-
-def as_tuple(value: AnswerValue) -> tuple[float, ...]:
-    assert not isinstance(value, str)
-    return value if isinstance(value, tuple) else (value,)
-
-
-def assert_clearly_distinct(draft: Draft) -> None:
-    values = [as_tuple(draft.answer), *(as_tuple(m.value) for m in draft.mistakes)]
-    for a, b in itertools.combinations(values, 2):
-        assert max(abs(x - y) for x, y in zip(a, b, strict=True)) >= 1
 
 
 def windows(length: int, span: int, stride: int) -> int:
@@ -64,16 +36,16 @@ def scattered_length(n: int, k: int, s: int, p: int, d: int, output_padding: int
 def check_per_size(draft: Draft, expected: dict[str, list[int]]) -> None:
     """`expected` maps the answer ("answer") and each mistake id to its sizes."""
     assert as_tuple(draft.answer) == tuple(expected["answer"])
-    for key, value in mistakes(draft).items():
+    for key, value in mistakes_by_id(draft).items():
         assert as_tuple(value) == tuple(expected[key]), key
 
 
 def test_conv_output_sizes_by_sliding_the_window() -> None:
     for seed in SEEDS:
         draft = CONV.generate(seed).draft
-        k, s, p, d = (integer(draft, key) for key in ("kernel", "stride", "padding", "dilation"))
+        k, s, p, d = (int_param(draft, key) for key in ("kernel", "stride", "padding", "dilation"))
         span = d * (k - 1) + 1
-        ns = sizes(draft)
+        ns = int_list_param(draft, "sizes")
         assert draft.kind == ("number" if len(ns) == 1 else "vector")
         expected = {
             "answer": [windows(n + 2 * p, span, s) for n in ns],
@@ -89,10 +61,10 @@ def test_conv_output_sizes_by_sliding_the_window() -> None:
             assert 2 * p <= span and (op == "MaxPool" or d == 1)
         # a pooling layer may leave the stride out: it then defaults to kernel_size
         assert f"stride={s}" in draft.prompt.en or ("stride=" not in draft.prompt.en and s == k)
-        if "pool-default-stride-1" in mistakes(draft):
+        if "pool-default-stride-1" in mistakes_by_id(draft):
             assert "stride=" not in draft.prompt.en
         assert f"kernel_size={k}" in draft.prompt.en and f"padding={p}" in draft.prompt.en
-        assert_clearly_distinct(draft)
+        assert_integers_apart(draft)
 
 
 def test_conv_output_known_cases() -> None:
@@ -109,19 +81,19 @@ def test_conv_output_same_seed_same_question_and_narrowed_ranges() -> None:
     for seed in range(100):
         assert CONV.generate(seed) == CONV.generate(seed)
         draft = CONV.generate(seed, ranges).draft
-        assert integer(draft, "dims") == 1 and 50 <= sizes(draft)[0] <= 60
-        assert (integer(draft, "kernel"), integer(draft, "stride")) == (5, 3)
-        assert (integer(draft, "padding"), integer(draft, "dilation")) == (2, 2)
+        assert int_param(draft, "dims") == 1 and 50 <= int_list_param(draft, "sizes")[0] <= 60
+        assert (int_param(draft, "kernel"), int_param(draft, "stride")) == (5, 3)
+        assert (int_param(draft, "padding"), int_param(draft, "dilation")) == (2, 2)
         assert draft.params["op"] in ("Conv", "MaxPool")  # AvgPool has no dilation
 
 
 def test_conv_transpose_sizes_by_scattering() -> None:
     for seed in SEEDS:
         draft = TRANSPOSE.generate(seed).draft
-        k, s, p, d = (integer(draft, key) for key in ("kernel", "stride", "padding", "dilation"))
-        op = integer(draft, "output_padding")
+        k, s, p, d = (int_param(draft, key) for key in ("kernel", "stride", "padding", "dilation"))
+        op = int_param(draft, "output_padding")
         assert 0 <= op < max(s, d)  # PyTorch's condition on output_padding
-        ns = sizes(draft)
+        ns = int_list_param(draft, "sizes")
         lengths = [scattered_length(n, k, s, p, d, op) for n in ns]
         assert all(length >= 1 for length in lengths)
         expected = {
@@ -139,7 +111,7 @@ def test_conv_transpose_sizes_by_scattering() -> None:
             for n, length in zip(ns, lengths, strict=True):
                 assert windows(length + 2 * p, d * (k - 1) + 1, s) == n
         assert f"output_padding={op}" in draft.prompt.en or max(s, d) == 1
-        assert_clearly_distinct(draft)
+        assert_integers_apart(draft)
 
 
 def test_conv_transpose_doubling_setting() -> None:
@@ -148,8 +120,8 @@ def test_conv_transpose_doubling_setting() -> None:
     ranges |= {"dilation": (1, 1)}
     for seed in range(50):
         draft = TRANSPOSE.generate(seed, ranges).draft
-        ns = sizes(draft)
-        op = integer(draft, "output_padding")
+        ns = int_list_param(draft, "sizes")
+        op = int_param(draft, "output_padding")
         assert draft.answer == tuple(float(2 * n + op) for n in ns)
 
 
@@ -159,8 +131,8 @@ def test_conv_transpose_same_seed_same_question_and_narrowed_ranges() -> None:
     for seed in range(100):
         assert TRANSPOSE.generate(seed) == TRANSPOSE.generate(seed)
         draft = TRANSPOSE.generate(seed, ranges).draft
-        assert 10 <= sizes(draft)[0] <= 12 and integer(draft, "stride") == 2
-        assert (integer(draft, "kernel"), integer(draft, "padding")) == (3, 1)
+        assert 10 <= int_list_param(draft, "sizes")[0] <= 12 and int_param(draft, "stride") == 2
+        assert (int_param(draft, "kernel"), int_param(draft, "padding")) == (3, 1)
 
 
 def pixel_shuffle(x: np.ndarray, r: int) -> np.ndarray:
@@ -185,9 +157,9 @@ def test_pixel_shuffle_reference_moves_the_right_values() -> None:
 def test_upsample_shapes_by_running_the_operation() -> None:
     for seed in SEEDS:
         draft = UPSAMPLE.generate(seed).draft
-        mode, r = draft.params["mode"], integer(draft, "scale")
-        c, h, w = (integer(draft, key) for key in ("channels", "height", "width"))
-        found = mistakes(draft)
+        mode, r = draft.params["mode"], int_param(draft, "scale")
+        c, h, w = (int_param(draft, key) for key in ("channels", "height", "width"))
+        found = mistakes_by_id(draft)
         if mode in ("nearest", "bilinear"):
             x = np.zeros((c, h, w))
             if mode == "nearest":
@@ -205,12 +177,12 @@ def test_upsample_shapes_by_running_the_operation() -> None:
             assert found["channels-not-multiplied"] == (c, h, w)
         assert draft.answer == out.shape
         assert str(tuple(x.shape)) in draft.prompt.en
-        assert_clearly_distinct(draft)
+        assert_integers_apart(draft)
 
 
 def test_upsample_same_seed_same_question_and_narrowed_ranges() -> None:
     for seed in range(100):
         assert UPSAMPLE.generate(seed) == UPSAMPLE.generate(seed)
         draft = UPSAMPLE.generate(seed, {"mode": (2, 2), "scale": (2, 2), "size": (8, 9)}).draft
-        assert draft.params["mode"] == "PixelShuffle" and integer(draft, "scale") == 2
-        assert 8 <= integer(draft, "height") <= 9 and 8 <= integer(draft, "width") <= 9
+        assert draft.params["mode"] == "PixelShuffle" and int_param(draft, "scale") == 2
+        assert 8 <= int_param(draft, "height") <= 9 and 8 <= int_param(draft, "width") <= 9

@@ -8,20 +8,16 @@ import statistics
 from collections.abc import Sequence
 
 import numpy as np
+from draft_checks import assert_mistakes_distinct, int_list, mistake_value, within
 
 from quizdl.engine.families.welford import merge_states, welford_run
-from quizdl.engine.question import AnswerValue, Draft
+from quizdl.engine.question import AnswerValue
 from quizdl.engine.registry import families
 
 SEEDS = range(200)
 UPDATE = families()["welford-update"]
 STREAM = families()["welford-stream"]
 MERGE = families()["welford-merge"]
-
-
-def ints(value: object) -> list[int]:
-    assert isinstance(value, list) and all(isinstance(v, int) for v in value)
-    return value
 
 
 def asked(ask: object, data: Sequence[float]) -> AnswerValue:
@@ -39,37 +35,13 @@ def asked(ask: object, data: Sequence[float]) -> AnswerValue:
     return table[ask]
 
 
-def components(value: AnswerValue) -> tuple[float, ...]:
-    assert not isinstance(value, str)
-    return value if isinstance(value, tuple) else (value,)
-
-
-def close(a: AnswerValue, b: AnswerValue, rel_tol: float = 1e-9, abs_tol: float = 1e-9) -> bool:
-    va, vb = components(a), components(b)
-    return len(va) == len(vb) and all(
-        math.isclose(x, y, rel_tol=rel_tol, abs_tol=abs_tol) for x, y in zip(va, vb, strict=True)
-    )
-
-
-def assert_mistakes_rejected(draft: Draft) -> None:
-    """Every mistake lies outside the answer's tolerance and differs from the others."""
-    values = [draft.answer, *(m.value for m in draft.mistakes)]
-    for i, a in enumerate(values):
-        for b in values[i + 1 :]:
-            assert not close(a, b, draft.rel_tol, draft.abs_tol), (a, b)
-
-
-def mistake(draft: Draft, mistake_id: str) -> AnswerValue | None:
-    return next((m.value for m in draft.mistakes if m.id == mistake_id), None)
-
-
 def test_update_matches_statistics_on_the_data_plus_x() -> None:
     for seed in SEEDS:
         draft = UPDATE.generate(seed).draft
-        values, x, ask = ints(draft.params["values"]), draft.params["x"], draft.params["ask"]
+        values, x, ask = int_list(draft.params["values"]), draft.params["x"], draft.params["ask"]
         assert isinstance(x, float)
         data = [*values, x]
-        assert close(draft.answer, asked(ask, data)), (seed, draft.answer)
+        assert within(draft.answer, asked(ask, data)), (seed, draft.answer)
         # The state in the prompt is the data's own (n, mean, M₂), computed with numpy.
         mean = float(np.mean(values))
         m2 = float(np.sum((np.array(values) - mean) ** 2))
@@ -79,29 +51,29 @@ def test_update_matches_statistics_on_the_data_plus_x() -> None:
         new_mean = statistics.mean(data)
         new_m2 = statistics.variance(data) * len(values)
         assert (2 * new_mean).is_integer() and math.isclose(2 * new_m2, round(2 * new_m2))
-        assert_mistakes_rejected(draft)
+        assert_mistakes_distinct(draft)
 
 
 def test_update_mistakes_are_the_named_errors() -> None:
     seen: set[str] = set()
     for seed in SEEDS:
         draft = UPDATE.generate(seed).draft
-        values, x, ask = ints(draft.params["values"]), draft.params["x"], draft.params["ask"]
+        values, x, ask = int_list(draft.params["values"]), draft.params["x"], draft.params["ask"]
         assert isinstance(x, float)
         n = len(values)
         data = [*values, x]
         old_mean = statistics.mean(values)
         old_m2 = statistics.variance(values) * (n - 1)
         seen.update(m.id for m in draft.mistakes)
-        population = mistake(draft, "population-not-sample")
+        population = mistake_value(draft, "population-not-sample")
         if ask == "sample" and population is not None:
-            assert close(population, statistics.pvariance(data))
-        twice = mistake(draft, "old-mean-twice")
+            assert within(population, statistics.pvariance(data))
+        twice = mistake_value(draft, "old-mean-twice")
         if ask == "m2" and twice is not None:
-            assert close(twice, old_m2 + (x - old_mean) ** 2)
-        stale = mistake(draft, "forgot-increment-n")
+            assert within(twice, old_m2 + (x - old_mean) ** 2)
+        stale = mistake_value(draft, "forgot-increment-n")
         if ask == "mean" and stale is not None:
-            assert close(stale, old_mean + (x - old_mean) / n)
+            assert within(stale, old_mean + (x - old_mean) / n)
     assert seen == {
         "population-not-sample",
         "sample-not-population",
@@ -113,13 +85,13 @@ def test_update_mistakes_are_the_named_errors() -> None:
 def test_stream_matches_statistics() -> None:
     for seed in SEEDS:
         draft = STREAM.generate(seed).draft
-        values = ints(draft.params["values"])
+        values = int_list(draft.params["values"])
         assert 3 <= len(values) <= 5
-        assert close(draft.answer, asked(draft.params["ask"], values), abs_tol=1e-12)
+        assert within(draft.answer, asked(draft.params["ask"], values), abs_tol=1e-12)
         if draft.params["ask"] == "sample":
-            population = mistake(draft, "population-not-sample")
-            assert population is not None and close(population, statistics.pvariance(values))
-        assert_mistakes_rejected(draft)
+            population = mistake_value(draft, "population-not-sample")
+            assert population is not None and within(population, statistics.pvariance(values))
+        assert_mistakes_distinct(draft)
 
 
 def test_welford_run_matches_numpy_after_every_value() -> None:
@@ -134,17 +106,17 @@ def test_welford_run_matches_numpy_after_every_value() -> None:
 def test_merge_matches_statistics_on_the_joined_parts() -> None:
     for seed in SEEDS:
         draft = MERGE.generate(seed).draft
-        a, b = ints(draft.params["a"]), ints(draft.params["b"])
+        a, b = int_list(draft.params["a"]), int_list(draft.params["b"])
         assert (len(a), len(b)) == (draft.params["n_a"], draft.params["n_b"])
         assert statistics.mean(a) != statistics.mean(b)  # the δ² term is always in play
-        assert close(draft.answer, asked(draft.params["ask"], [*a, *b])), seed
-        forgot = mistake(draft, "forgot-delta-term")
+        assert within(draft.answer, asked(draft.params["ask"], [*a, *b])), seed
+        forgot = mistake_value(draft, "forgot-delta-term")
         if draft.params["ask"] == "m2" and forgot is not None:
-            assert close(
+            assert within(
                 forgot,
                 statistics.variance(a) * (len(a) - 1) + statistics.variance(b) * (len(b) - 1),
             )
-        assert_mistakes_rejected(draft)
+        assert_mistakes_distinct(draft)
 
 
 def test_merge_states_matches_numpy_on_real_valued_parts() -> None:
@@ -175,8 +147,8 @@ def test_same_seed_same_question() -> None:
 def test_narrowed_ranges_are_respected() -> None:
     for seed in range(100):
         update = UPDATE.generate(seed, {"n": (3, 3)}).draft
-        assert update.params["n"] == 3 and len(ints(update.params["values"])) == 3
+        assert update.params["n"] == 3 and len(int_list(update.params["values"])) == 3
         stream = STREAM.generate(seed, {"count": (4, 4)}).draft
-        assert len(ints(stream.params["values"])) == 4
+        assert len(int_list(stream.params["values"])) == 4
         merge = MERGE.generate(seed, {"n_a": (2, 3), "n_b": (6, 6)}).draft
-        assert 2 <= len(ints(merge.params["a"])) <= 3 and len(ints(merge.params["b"])) == 6
+        assert 2 <= len(int_list(merge.params["a"])) <= 3 and len(int_list(merge.params["b"])) == 6

@@ -1,0 +1,1 @@
+"""Scheduling: the FSRS adapter, the daily queue, limits, steps, leeches."""

@@ -1,0 +1,324 @@
+"""Database access for the study use cases (SQLAlchemy Core on the ORM tables, for speed).
+
+Every function takes an open Session inside a transaction; none commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, and_, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from quizdl.kb.loader import KnowledgeBase
+from quizdl.kb.schema import content_hash
+from quizdl.schedule.fsrs_adapter import CardState as S
+from quizdl.schedule.fsrs_adapter import Memory
+from quizdl.store.models import CardState, Profile, Review
+
+CARDS = cast(Table, CardState.__table__)
+REVIEWS = cast(Table, Review.__table__)
+STATE_FIELDS = (
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+    "suspended",
+    "buried_until",
+    "leech",
+    "reviewed_hash",
+)
+
+
+def ensure_profile(session: Session, name: str, now: datetime) -> Profile:
+    profile = session.scalars(select(Profile).where(Profile.name == name)).first()
+    if profile is None:
+        profile = Profile(name=name, settings={}, fsrs_parameters=None, created_at=now)
+        session.add(profile)
+        session.flush()
+    return profile
+
+
+def fingerprint(kb: KnowledgeBase) -> str:
+    """Changes whenever a content file changes (name, size or modification time)."""
+    digest = hashlib.sha256()
+    for path in kb.files:
+        stat = path.stat()
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class Reconciled:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    returned: list[str] = field(default_factory=list)
+
+
+def reconcile(session: Session, profile_id: int, kb: KnowledgeBase) -> Reconciled:
+    """Bring card rows in line with the content: new cards appear as new, an edited card
+    keeps its progress (its hash changes, so it shows as changed), a removed card keeps
+    its history and leaves the queue, a returning id resumes where it was."""
+    report = Reconciled()
+    existing = {
+        row.card_id: row
+        for row in session.execute(
+            select(
+                CARDS.c.card_id,
+                CARDS.c.content_hash,
+                CARDS.c.retired,
+                CARDS.c.topic,
+                CARDS.c.section,
+                CARDS.c.kind,
+                CARDS.c.position,
+                CARDS.c.tags,
+            ).where(CARDS.c.profile_id == profile_id)
+        )
+    }
+    order = {topic.id: (topic.order, topic.id) for topic in kb.topics.values()}
+    ranked = sorted(kb.cards, key=lambda cid: order[kb.topic_of[cid]])
+    inserts: list[dict[str, Any]] = []
+    for position, card_id in enumerate(ranked):
+        card = kb.cards[card_id]
+        values = {
+            "topic": kb.topic_of[card_id],
+            "section": card.source.section,
+            "kind": card.kind,
+            "position": position,
+            "tags": " ".join(card.tags),
+            "content_hash": content_hash(card),
+            "retired": False,
+        }
+        row = existing.get(card_id)
+        if row is None:
+            inserts.append({"profile_id": profile_id, "card_id": card_id, "state": 0, **values})
+            report.added.append(card_id)
+            continue
+        if any(getattr(row, key) != value for key, value in values.items()):
+            if row.retired:
+                report.returned.append(card_id)
+            elif row.content_hash != values["content_hash"]:
+                report.changed.append(card_id)
+            session.execute(
+                update(CARDS)
+                .where(CARDS.c.profile_id == profile_id, CARDS.c.card_id == card_id)
+                .values(**values)
+            )
+    if inserts:
+        session.execute(insert(CARDS), inserts)
+    gone = [cid for cid, row in existing.items() if cid not in kb.cards and not row.retired]
+    for chunk in _chunks(gone, 500):
+        session.execute(
+            update(CARDS)
+            .where(CARDS.c.profile_id == profile_id, CARDS.c.card_id.in_(chunk))
+            .values(retired=True)
+        )
+    report.retired.extend(gone)
+    return report
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass(frozen=True)
+class Filters:
+    topics: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+    def where(self) -> list[Any]:
+        clauses: list[Any] = []
+        if self.topics:
+            clauses.append(CARDS.c.topic.in_(self.topics))
+        if self.tags:
+            padded = " " + CARDS.c.tags + " "
+            clauses.append(or_(*(padded.contains(f" {tag} ") for tag in self.tags)))
+        return clauses
+
+
+QUEUE_COLUMNS = (
+    CARDS.c.card_id,
+    CARDS.c.topic,
+    CARDS.c.section,
+    CARDS.c.state,
+    CARDS.c.due,
+    CARDS.c.content_hash,
+    CARDS.c.reviewed_hash,
+)
+
+
+def _available(profile_id: int, now: datetime, filters: Filters) -> list[Any]:
+    return [
+        CARDS.c.profile_id == profile_id,
+        CARDS.c.retired.is_(False),
+        CARDS.c.suspended.is_(False),
+        or_(CARDS.c.buried_until.is_(None), CARDS.c.buried_until <= now),
+        *filters.where(),
+    ]
+
+
+def learning_rows(
+    session: Session, profile_id: int, now: datetime, day_end: datetime, filters: Filters
+) -> Sequence[Any]:
+    return session.execute(
+        select(*QUEUE_COLUMNS)
+        .where(
+            *_available(profile_id, now, filters),
+            CARDS.c.state.in_((int(S.LEARNING), int(S.RELEARNING))),
+            CARDS.c.due < day_end,
+        )
+        .order_by(CARDS.c.due)
+    ).all()
+
+
+def review_rows(
+    session: Session,
+    profile_id: int,
+    now: datetime,
+    day_end: datetime,
+    filters: Filters,
+    limit: int,
+    offset: int = 0,
+) -> Sequence[Any]:
+    if limit <= 0:
+        return []
+    return session.execute(
+        select(*QUEUE_COLUMNS)
+        .where(
+            *_available(profile_id, now, filters),
+            CARDS.c.state == int(S.REVIEW),
+            CARDS.c.due < day_end,
+        )
+        .order_by(CARDS.c.due, CARDS.c.card_id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+
+
+def new_rows(
+    session: Session, profile_id: int, now: datetime, filters: Filters, limit: int, offset: int = 0
+) -> Sequence[Any]:
+    if limit <= 0:
+        return []
+    return session.execute(
+        select(*QUEUE_COLUMNS)
+        .where(*_available(profile_id, now, filters), CARDS.c.state == int(S.NEW))
+        .order_by(CARDS.c.position)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+
+
+def done_today(session: Session, profile_id: int, day_start: datetime) -> tuple[int, int]:
+    """(new cards introduced, review-state cards answered) since the day began."""
+    rows = session.execute(
+        select(REVIEWS.c.state_before, func.count())
+        .where(REVIEWS.c.profile_id == profile_id, REVIEWS.c.reviewed_at >= day_start)
+        .group_by(REVIEWS.c.state_before)
+    ).all()
+    counts = {int(state): int(n) for state, n in rows}
+    return counts.get(int(S.NEW), 0), counts.get(int(S.REVIEW), 0)
+
+
+def load_state(
+    session: Session, profile_id: int, card_id: str, *, for_update: bool = False
+) -> dict[str, Any] | None:
+    """The card's row. `for_update` locks it (PostgreSQL) so that two processes answering
+    the same card serialise instead of losing an update; SQLite's BEGIN IMMEDIATE
+    already holds the write lock."""
+    query = select(CARDS).where(CARDS.c.profile_id == profile_id, CARDS.c.card_id == card_id)
+    row = session.execute(query.with_for_update() if for_update else query).first()
+    return dict(row._mapping) if row is not None else None
+
+
+def memory_of(state: dict[str, Any]) -> Memory:
+    return Memory(
+        state=S(state["state"]),
+        step=state["step"],
+        stability=state["stability"],
+        difficulty=state["difficulty"],
+        due=state["due"],
+        last_review=state["last_review"],
+    )
+
+
+def snapshot(state: dict[str, Any]) -> dict[str, Any]:
+    """The mutable part of a card row as JSON, for an exact undo."""
+    out: dict[str, Any] = {}
+    for key in STATE_FIELDS:
+        value = state[key]
+        out[key] = value.isoformat() if isinstance(value, datetime) else value
+    return out
+
+
+def restore(snap: dict[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key in STATE_FIELDS:
+        value = snap.get(key)
+        if key in ("due", "last_review", "buried_until") and isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        values[key] = value
+    return values
+
+
+def update_state(session: Session, profile_id: int, card_id: str, values: dict[str, Any]) -> None:
+    session.execute(
+        update(CARDS)
+        .where(CARDS.c.profile_id == profile_id, CARDS.c.card_id == card_id)
+        .values(**values)
+    )
+
+
+def bury_siblings(
+    session: Session,
+    profile_id: int,
+    card_id: str,
+    topic: str,
+    section: str,
+    until: datetime,
+    now: datetime,
+) -> dict[str, str | None]:
+    """Bury the new and review cards of the same section until `until`; returns each
+    buried card's previous buried_until (ISO text or None), for undo."""
+    where = and_(
+        CARDS.c.profile_id == profile_id,
+        CARDS.c.topic == topic,
+        CARDS.c.section == section,
+        CARDS.c.card_id != card_id,
+        CARDS.c.state.in_((int(S.NEW), int(S.REVIEW))),
+        CARDS.c.retired.is_(False),
+        or_(CARDS.c.buried_until.is_(None), CARDS.c.buried_until < until),
+    )
+    rows = session.execute(select(CARDS.c.card_id, CARDS.c.buried_until).where(where)).all()
+    if rows:
+        session.execute(update(CARDS).where(where).values(buried_until=until))
+    return {r.card_id: (r.buried_until.isoformat() if r.buried_until else None) for r in rows}
+
+
+def unbury(session: Session, profile_id: int, previous: dict[str, str | None]) -> None:
+    for card_id, before in previous.items():
+        update_state_partial = {"buried_until": datetime.fromisoformat(before) if before else None}
+        update_state(session, profile_id, card_id, update_state_partial)
+
+
+def insert_review(session: Session, values: dict[str, Any]) -> int:
+    result = session.execute(insert(REVIEWS).values(**values).returning(REVIEWS.c.id))
+    return int(result.scalar_one())
+
+
+def delete_review(session: Session, review_id: int) -> dict[str, Any] | None:
+    row = session.execute(select(REVIEWS).where(REVIEWS.c.id == review_id)).first()
+    if row is None:
+        return None
+    session.execute(delete(REVIEWS).where(REVIEWS.c.id == review_id))
+    return dict(row._mapping)

@@ -1,0 +1,259 @@
+"""The app's own words in English and Chinese (card text comes from the content).
+
+`tr(lang, key, **values)` formats the string; a test checks that both languages have every
+key with the same placeholders.
+"""
+
+from __future__ import annotations
+
+from quizdl.kb.text import Lang, Text
+
+
+def _t(en: str, zh: str) -> Text:
+    return Text(en=en, zh=zh)
+
+
+STRINGS: dict[str, Text] = {
+    # the app
+    "app.title": _t("quizdl", "quizdl"),
+    "app.opening": _t("Opening your study…", "正在打开你的学习记录…"),
+    "app.problem": _t("quizdl could not start", "quizdl 无法启动"),
+    "app.problem_hint": _t("Press q to quit.", "按 q 退出。"),
+    "app.content_problems": _t(
+        "{count} problem(s) in the content: topics with problems are left out until fixed "
+        "(run `quizdl check`).",
+        "内容中有 {count} 个问题：有问题的主题在修好之前不会出现（运行 `quizdl check` 查看）。",
+    ),
+    "app.failed": _t("That did not work: {reason}", "操作失败：{reason}"),
+    "app.no_editor_here": _t(
+        "Editing needs a terminal: run quizdl in one.", "编辑卡片需要在终端中运行 quizdl。"
+    ),
+    "app.editor_failed": _t(
+        "The editor could not be started ({reason}); set $EDITOR.",
+        "无法启动编辑器（{reason}）；请设置 $EDITOR。",
+    ),
+    # keys (also the help screen)
+    "key.review": _t("review all", "复习全部"),
+    "key.review_topic": _t("review topic", "复习该主题"),
+    "key.quiz": _t("quiz", "测验"),
+    "key.browse": _t("browse", "浏览"),
+    "key.stats": _t("stats", "统计"),
+    "key.settings": _t("settings", "设置"),
+    "key.help": _t("help", "帮助"),
+    "key.quit": _t("quit", "退出"),
+    "key.back": _t("back", "返回"),
+    "key.reveal": _t("show answer", "显示答案"),
+    "key.rate": _t("rate again / hard / good / easy", "评分：重来 / 困难 / 良好 / 简单"),
+    "key.accept": _t("accept the suggested rating", "接受建议评分"),
+    "key.check": _t("check the answer", "检查答案"),
+    "key.pick": _t("pick an option", "选择选项"),
+    "key.order": _t("pick the items in order", "按顺序选择各项"),
+    "key.unpick": _t("take back the last pick", "撤回上一次选择"),
+    "key.keys": _t("leave the answer line (keys work again)", "离开输入行（快捷键恢复可用）"),
+    "key.undo": _t("undo the last answer", "撤销上一个答案"),
+    "key.bury": _t("bury until tomorrow", "埋藏到明天"),
+    "key.suspend": _t("suspend the card", "暂停此卡片"),
+    "key.edit": _t("edit the card in $EDITOR", "在 $EDITOR 中编辑卡片"),
+    "key.end": _t("end the session", "结束本次复习"),
+    "key.search": _t("search", "搜索"),
+    "key.open": _t("open the card", "打开卡片"),
+    "key.toggle_suspend": _t("suspend / unsuspend", "暂停 / 恢复"),
+    "key.next": _t("next question", "下一题"),
+    "key.start": _t("start", "开始"),
+    "key.save": _t("save", "保存"),
+    "key.move": _t("move", "移动"),
+    "key.scroll": _t("scroll", "滚动"),
+    # ratings
+    "rating.1": _t("again", "重来"),
+    "rating.2": _t("hard", "困难"),
+    "rating.3": _t("good", "良好"),
+    "rating.4": _t("easy", "简单"),
+    # card states and kinds
+    "state.0": _t("new", "新"),
+    "state.1": _t("learning", "学习中"),
+    "state.2": _t("review", "复习"),
+    "state.3": _t("relearning", "重新学习"),
+    "kind.basic": _t("basic", "问答"),
+    "kind.cloze": _t("cloze", "填空"),
+    "kind.choice": _t("choice", "选择"),
+    "kind.typed": _t("typed", "输入"),
+    "kind.ordering": _t("ordering", "排序"),
+    "kind.generated": _t("generated", "生成题"),
+    # dashboard
+    "dash.title": _t("Today", "今天"),
+    "dash.due": _t("Due today", "今日待复习"),
+    "dash.counts": _t(
+        "{new} new · {learning} learning · {review} review",
+        "新 {new} · 学习中 {learning} · 复习 {review}",
+    ),
+    "dash.nothing_due": _t(
+        "Nothing due: well done. Come back tomorrow.", "今天没有待复习的卡片，做得好！明天再来。"
+    ),
+    "dash.streak": _t("Streak: {days} day(s)", "连续学习：{days} 天"),
+    "dash.week": _t("This week: {count} reviews", "本周：{count} 次复习"),
+    "dash.today_done": _t("Today: {count} done", "今天已完成：{count}"),
+    "dash.last": _t(
+        "Last session {when}: {reviewed} cards, {correct} right of {answered} answered",
+        "上次复习 {when}：{reviewed} 张卡片，作答 {answered} 题，答对 {correct} 题",
+    ),
+    "dash.last_none": _t("No session yet.", "还没有复习记录。"),
+    "dash.welcome": _t(
+        "Welcome to quizdl! {cards} cards in {topics} topics are ready. Press r to start "
+        "your first review, or ? for help.",
+        "欢迎使用 quizdl！{topics} 个主题共 {cards} 张卡片已就绪。按 r 开始第一次复习，按 ? 查看帮助。",
+    ),
+    "dash.topic": _t("Topic", "主题"),
+    "dash.cards": _t("Cards", "卡片"),
+    "dash.new": _t("New", "新"),
+    "dash.learn": _t("Learn", "学习"),
+    "dash.review": _t("Review", "复习"),
+    "dash.mastery": _t("Mastery", "掌握度"),
+    "dash.forecast": _t("Next 30 days", "未来 30 天"),
+    # review
+    "review.title": _t("Review", "复习"),
+    "review.changed": _t("changed since your last review", "自上次复习后已修改"),
+    "review.space": _t("Space shows the answer.", "按空格显示答案。"),
+    "review.type_here": _t("Type your answer; Enter checks it", "输入答案，回车检查"),
+    "review.pick_one": _t("Press the number of your answer.", "按下答案对应的数字。"),
+    "review.pick_many": _t(
+        "Press the numbers of every right option, then Enter.", "按下所有正确选项的数字，然后回车。"
+    ),
+    "review.pick_order": _t(
+        "Press the numbers in the right order; Enter checks, Backspace takes one back.",
+        "按正确顺序按下数字；回车检查，退格撤回一个。",
+    ),
+    "review.your_order": _t("Your order: {order}", "你的顺序：{order}"),
+    "review.answer": _t("Answer", "答案"),
+    "review.read_as": _t("Interpreted as", "理解为"),
+    "review.right": _t("Correct", "正确"),
+    "review.wrong": _t("Not correct", "不正确"),
+    "review.unreadable": _t("Could not read this: {reason}", "无法读取：{reason}"),
+    "review.expected": _t("Right answer", "正确答案"),
+    "review.solution": _t("Solution", "解答"),
+    "review.suggested": _t(
+        "Enter accepts {rating}; 1–4 override.", "回车接受“{rating}”，1–4 可改评分。"
+    ),
+    "review.rate_now": _t("How well did you remember?", "记得怎么样？"),
+    "review.nothing_to_undo": _t("Nothing to undo in this session.", "本次复习没有可撤销的答案。"),
+    "review.undone": _t("Undone: {card}", "已撤销：{card}"),
+    "review.buried": _t("Buried until tomorrow: {card}", "已埋藏到明天：{card}"),
+    "review.suspended": _t("Suspended: {card}", "已暂停：{card}"),
+    "review.reloaded": _t("Card reloaded after editing.", "编辑后已重新载入卡片。"),
+    "review.progress": _t("{done} done · {left} left", "已完成 {done} · 剩余 {left}"),
+    # session end
+    "end.title": _t("Session finished", "本次复习结束"),
+    "end.reviewed": _t("{count} card(s) reviewed in {time}", "用时 {time}，复习了 {count} 张卡片"),
+    "end.ratings": _t(
+        "Again {again} · Hard {hard} · Good {good} · Easy {easy}",
+        "重来 {again} · 困难 {hard} · 良好 {good} · 简单 {easy}",
+    ),
+    "end.answers": _t(
+        "Answered: {correct} right, {incorrect} not", "作答：答对 {correct}，答错 {incorrect}"
+    ),
+    "end.remaining": _t("Still due today: {count}", "今天仍待复习：{count}"),
+    "end.later": _t(
+        "{count} learning card(s) come back later today, the first at {time}.",
+        "还有 {count} 张学习中的卡片会在今天稍后回来，最早在 {time}。",
+    ),
+    "end.done": _t("All done for today.", "今天的复习全部完成。"),
+    "end.keys": _t("Enter: dashboard · r: review again", "回车：返回主页 · r：继续复习"),
+    # quiz
+    "quiz.title": _t("Quiz", "测验"),
+    "quiz.setup": _t(
+        "Choose topics (space toggles; none chosen means all) and the number of questions. "
+        "A quiz is practice: it does not change your schedule.",
+        "选择主题（空格切换；不选即为全部）和题目数量。测验只是练习，不会改变复习计划。",
+    ),
+    "quiz.count": _t("Questions", "题目数"),
+    "quiz.start": _t("Start the quiz", "开始测验"),
+    "quiz.question": _t("Question {n} of {total}", "第 {n} 题，共 {total} 题"),
+    "quiz.next": _t("Enter: next question", "回车：下一题"),
+    "quiz.score": _t(
+        "Score: {right} of {total} in {time}", "得分：{total} 题答对 {right} 题，用时 {time}"
+    ),
+    "quiz.perfect": _t("No mistakes. Well done!", "全部答对，太棒了！"),
+    "quiz.mistakes": _t("Your mistakes, with their solutions", "错题与解答"),
+    "quiz.your_answer": _t("Your answer", "你的答案"),
+    "quiz.none": _t("There are no generated questions in these topics.", "这些主题中没有生成题。"),
+    # browse
+    "browse.title": _t("Browse", "浏览"),
+    "browse.placeholder": _t(
+        "search: topic: tag: kind: is:due is:new is:suspended is:leech is:changed prop:r<0.8 text",
+        "搜索：topic: tag: kind: is:due is:new is:suspended is:leech is:changed prop:r<0.8 文本",
+    ),
+    "browse.found": _t("{total} card(s)", "{total} 张卡片"),
+    "browse.shown": _t(
+        "{total} card(s), the first {shown} shown", "{total} 张卡片，显示前 {shown} 张"
+    ),
+    "browse.id": _t("Id", "编号"),
+    "browse.topic": _t("Topic", "主题"),
+    "browse.kind": _t("Kind", "类型"),
+    "browse.state": _t("State", "状态"),
+    "browse.due": _t("Due", "到期"),
+    "browse.s": _t("S", "稳定性"),
+    "browse.d": _t("D", "难度"),
+    "browse.r": _t("R", "可提取性"),
+    "browse.lapses": _t("Lapses", "遗忘"),
+    "browse.suspended_mark": _t("suspended", "已暂停"),
+    "browse.leech_mark": _t("leech", "顽固卡"),
+    "browse.changed_mark": _t("changed", "已修改"),
+    "browse.suspended": _t("Suspended {card}", "已暂停 {card}"),
+    "browse.unsuspended": _t("Unsuspended {card}", "已恢复 {card}"),
+    "browse.card": _t("Card {card}", "卡片 {card}"),
+    "browse.details": _t(
+        "{state} · due {due} · stability {s} · difficulty {d} · recall {r} · {reps} reviews, "
+        "{lapses} lapses",
+        "{state} · 到期 {due} · 稳定性 {s} · 难度 {d} · 可提取性 {r} · 复习 {reps} 次，遗忘 {lapses} 次",
+    ),
+    # stats
+    "stats.title": _t("Statistics", "统计"),
+    "stats.heatmap": _t("Reviews per day (last {weeks} weeks)", "每日复习次数（最近 {weeks} 周）"),
+    "stats.forecast": _t("Due in the next 30 days", "未来 30 天到期"),
+    "stats.retention": _t("True retention by week", "每周真实记忆保持率"),
+    "stats.intervals": _t("Intervals of review cards", "复习卡片的间隔分布"),
+    "stats.mastery": _t("Mastery per topic", "各主题掌握度"),
+    "stats.less": _t("less", "少"),
+    "stats.more": _t("more", "多"),
+    "stats.no_data": _t("No reviews yet.", "还没有复习记录。"),
+    # settings
+    "settings.title": _t("Settings", "设置"),
+    "settings.language": _t("Language", "语言"),
+    "settings.theme": _t("Theme", "主题配色"),
+    "settings.new_per_day": _t("New cards per day", "每日新卡片上限"),
+    "settings.reviews_per_day": _t("Reviews per day", "每日复习上限"),
+    "settings.retention": _t("Desired retention (0.70–0.99)", "目标记忆保持率（0.70–0.99）"),
+    "settings.rollover": _t("The day starts at (hour, 0–23)", "每天开始于（小时，0–23）"),
+    "settings.saved": _t("Settings saved.", "设置已保存。"),
+    "settings.not_number": _t(
+        "{field}: write a number, not {value!r}", "{field}：请输入数字，而不是 {value!r}"
+    ),
+    "settings.save": _t("Save (ctrl+s)", "保存（ctrl+s）"),
+    "settings.where": _t(
+        "Language and theme are kept in {path}; the rest in your profile.",
+        "语言和配色保存在 {path}；其余保存在你的学习档案中。",
+    ),
+    # help
+    "help.title": _t("Keys of this screen", "本页快捷键"),
+    "help.close": _t("Press Escape or ? to close.", "按 Esc 或 ? 关闭。"),
+    "help.mouse": _t(
+        "The mouse works too: click a key in the bar below, a row, a button.",
+        "也可以用鼠标：点击底部的按键、表格行或按钮。",
+    ),
+    # units
+    "unit.minutes": _t("{n} min", "{n} 分钟"),
+    "unit.under_minute": _t("under a minute", "不到一分钟"),
+    "unit.never": _t("—", "—"),
+    "unit.today": _t("today", "今天"),
+    "unit.days_ago": _t("{n} day(s) ago", "{n} 天前"),
+    "unit.week": _t("week", "周"),
+}
+
+
+def tr(lang: Lang, key: str, **values: object) -> str:
+    """The string `key` in `lang`, with `values` filled in (str.format)."""
+    text = STRINGS[key].get(lang)
+    return text.format(**values) if values else text
+
+
+def rating_name(lang: Lang, rating: int) -> str:
+    return tr(lang, f"rating.{rating}")
