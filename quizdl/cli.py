@@ -76,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     review.add_argument("--jsonl", action="store_true", help="speak the JSON-lines protocol")
     _study_options(review)
+    sub.add_parser(
+        "summary",
+        help="print a summary of the content and the commands (what `quizdl` prints "
+        "when it is not run in a terminal)",
+    )
     return parser
 
 
@@ -100,7 +105,8 @@ COMMANDS = {
     "import": "import_notes",
     "gen": "gen",
     "review": "review",
-    None: "summary",
+    "summary": "summary",
+    None: "app",
 }
 
 

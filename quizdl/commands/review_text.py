@@ -29,7 +29,8 @@ WORDS: dict[str, dict[str, str]] = {
         "wrong": "Not correct",
         "unreadable": "Could not read this",
         "solution": "Solution",
-        "done": "Done for now",
+        "pick": "type 1, 2, 3 or 4",
+        "done": "Done for now: {n} reviewed",
     },
     "zh": {
         "reveal": "回车显示答案",
@@ -41,7 +42,8 @@ WORDS: dict[str, dict[str, str]] = {
         "wrong": "不正确",
         "unreadable": "无法读取",
         "solution": "解答",
-        "done": "今天的复习暂告一段落",
+        "pick": "请输入 1、2、3 或 4",
+        "done": "今天的复习暂告一段落：复习了 {n} 张",
     },
 }
 
@@ -73,7 +75,10 @@ class TextReview:
             except BadInput as exc:
                 self.say(f"! {exc}")
         summary = self.study.end()
-        self.say(f"\n{self.words['done']}: {summary.reviewed} · {summary.by_rating}")
+        names = RATING_NAMES[self.study.lang]
+        ratings = ", ".join(f"{names[r]} {n}" for r, n in summary.by_rating.items())
+        done = self.words["done"].format(n=summary.reviewed)
+        self.say(f"\n{done}" + (f" ({ratings})" if ratings else ""))
 
     def show(self, item: Item) -> bool:
         """One card; False when the learner quits or input ends."""
@@ -131,6 +136,7 @@ class TextReview:
             if line in ("1", "2", "3", "4"):
                 self.study.rate(int(line))
                 return True
+            self.say(f"! {self.words['pick']}")
 
     def command(self, line: str) -> bool:
         action = line[1:2]

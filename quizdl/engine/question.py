@@ -154,12 +154,17 @@ def distinct_mistakes(
 def _close(a: AnswerValue, b: AnswerValue, rel_tol: float, abs_tol: float) -> bool:
     """math.isclose, elementwise for vectors (of equal length); text compares equal."""
     isclose = math.isclose
-    if type(a) is float and type(b) is float:  # the common case, first and cheapest
+    if type(a) is float and type(b) is float:  # the common case first, without conversions
         return isclose(a, b, rel_tol=rel_tol, abs_tol=abs_tol)
-    if isinstance(a, str) or isinstance(b, str):
+    va: tuple[float, ...]
+    vb: tuple[float, ...]
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        va, vb = a, b
+    elif isinstance(a, str) or isinstance(b, str):
         return a == b
-    va = a if isinstance(a, tuple) else (a,)
-    vb = b if isinstance(b, tuple) else (b,)
+    else:
+        va = a if isinstance(a, tuple) else (a,)
+        vb = b if isinstance(b, tuple) else (b,)
     if len(va) != len(vb):
         return False
     for x, y in zip(va, vb, strict=True):

@@ -8,7 +8,7 @@ evenly among the reviews; answering a card buries its siblings for the day.
 from __future__ import annotations
 
 import bisect
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -49,10 +49,12 @@ class SessionQueue:
     main: deque[Entry]
     learn_ahead: timedelta
     _due_keys: list[datetime] = field(init=False)
+    _sections: Counter[tuple[str, str]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.learning.sort(key=_due_key)
         self._due_keys = [_due_key(e) for e in self.learning]
+        self._sections = Counter((e.topic, e.section) for e in self.main)
 
     @classmethod
     def build(
@@ -83,6 +85,7 @@ class SessionQueue:
         for entry in self.main:
             if entry.card_id == card_id:
                 self.main.remove(entry)
+                self._sections[(entry.topic, entry.section)] -= 1
                 return
 
     def add_learning(self, entry: Entry) -> None:
@@ -95,6 +98,7 @@ class SessionQueue:
         """Put a card back first (after an undo)."""
         self.remove(entry.card_id)
         self.main.appendleft(entry)
+        self._sections[(entry.topic, entry.section)] += 1
 
     def skip(self, entry: Entry) -> None:
         """Show this card later in the session."""
@@ -103,14 +107,20 @@ class SessionQueue:
             self.add_learning(entry)
         else:
             self.main.append(entry)
+            self._sections[(entry.topic, entry.section)] += 1
 
     def drop_siblings(self, entry: Entry) -> None:
         """Siblings (same topic and section) of new and review cards leave today's queue."""
-        self.main = deque(
-            e
-            for e in self.main
-            if e.card_id == entry.card_id or (e.topic, e.section) != (entry.topic, entry.section)
+        key = (entry.topic, entry.section)
+        in_main = (
+            any(e.card_id == entry.card_id for e in self.main) if self._sections[key] else False
         )
+        if self._sections[key] - in_main <= 0:
+            return  # the usual case: the queue holds one card per section already
+        self.main = deque(
+            e for e in self.main if e.card_id == entry.card_id or (e.topic, e.section) != key
+        )
+        self._sections[key] = int(in_main)
 
     def counts(self) -> tuple[int, int, int]:
         """(new, learning, review) still to show."""

@@ -102,7 +102,7 @@ def _topics(study: Study, session: Session, now: datetime) -> list[TopicOverview
         CARDS.c.suspended.is_(False),
         (CARDS.c.buried_until.is_(None)) | (CARDS.c.buried_until <= now),
     ]
-    totals = dict(
+    totals: dict[str, int] = dict(
         session.execute(select(CARDS.c.topic, func.count()).where(*active).group_by(CARDS.c.topic))
         .tuples()
         .all()

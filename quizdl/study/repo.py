@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from quizdl.kb.loader import KnowledgeBase
@@ -230,14 +230,33 @@ def done_today(session: Session, profile_id: int, day_start: datetime) -> tuple[
     return counts.get(int(S.NEW), 0), counts.get(int(S.REVIEW), 0)
 
 
+_BY_CARD = (CARDS.c.profile_id == bindparam("b_profile"), CARDS.c.card_id == bindparam("b_card"))
+# Statements of the answer path are built once: building one costs more than running it.
+_LOAD = select(CARDS).where(*_BY_CARD)
+_LOAD_FOR_UPDATE = _LOAD.with_for_update()
+_UPDATE = update(CARDS).where(*_BY_CARD)
+_INSERT_REVIEW = insert(REVIEWS).returning(REVIEWS.c.id)
+_SIBLINGS = and_(
+    CARDS.c.profile_id == bindparam("b_profile"),
+    CARDS.c.topic == bindparam("b_topic"),
+    CARDS.c.section == bindparam("b_section"),
+    CARDS.c.card_id != bindparam("b_card"),
+    CARDS.c.state.in_((int(S.NEW), int(S.REVIEW))),
+    CARDS.c.retired.is_(False),
+    or_(CARDS.c.buried_until.is_(None), CARDS.c.buried_until < bindparam("b_until")),
+)
+_SELECT_SIBLINGS = select(CARDS.c.card_id, CARDS.c.buried_until).where(_SIBLINGS)
+_BURY_SIBLINGS = update(CARDS).where(_SIBLINGS).values(buried_until=bindparam("b_until"))
+
+
 def load_state(
     session: Session, profile_id: int, card_id: str, *, for_update: bool = False
 ) -> dict[str, Any] | None:
     """The card's row. `for_update` locks it (PostgreSQL) so that two processes answering
     the same card serialise instead of losing an update; SQLite's BEGIN IMMEDIATE
     already holds the write lock."""
-    query = select(CARDS).where(CARDS.c.profile_id == profile_id, CARDS.c.card_id == card_id)
-    row = session.execute(query.with_for_update() if for_update else query).first()
+    query = _LOAD_FOR_UPDATE if for_update else _LOAD
+    row = session.execute(query, {"b_profile": profile_id, "b_card": card_id}).first()
     return dict(row._mapping) if row is not None else None
 
 
@@ -272,11 +291,7 @@ def restore(snap: dict[str, Any]) -> dict[str, Any]:
 
 
 def update_state(session: Session, profile_id: int, card_id: str, values: dict[str, Any]) -> None:
-    session.execute(
-        update(CARDS)
-        .where(CARDS.c.profile_id == profile_id, CARDS.c.card_id == card_id)
-        .values(**values)
-    )
+    session.execute(_UPDATE, {"b_profile": profile_id, "b_card": card_id, **values})
 
 
 def bury_siblings(
@@ -290,29 +305,27 @@ def bury_siblings(
 ) -> dict[str, str | None]:
     """Bury the new and review cards of the same section until `until`; returns each
     buried card's previous buried_until (ISO text or None), for undo."""
-    where = and_(
-        CARDS.c.profile_id == profile_id,
-        CARDS.c.topic == topic,
-        CARDS.c.section == section,
-        CARDS.c.card_id != card_id,
-        CARDS.c.state.in_((int(S.NEW), int(S.REVIEW))),
-        CARDS.c.retired.is_(False),
-        or_(CARDS.c.buried_until.is_(None), CARDS.c.buried_until < until),
-    )
-    rows = session.execute(select(CARDS.c.card_id, CARDS.c.buried_until).where(where)).all()
+    params = {
+        "b_profile": profile_id,
+        "b_topic": topic,
+        "b_section": section,
+        "b_card": card_id,
+        "b_until": until,
+    }
+    rows = session.execute(_SELECT_SIBLINGS, params).all()
     if rows:
-        session.execute(update(CARDS).where(where).values(buried_until=until))
+        session.execute(_BURY_SIBLINGS, params)
     return {r.card_id: (r.buried_until.isoformat() if r.buried_until else None) for r in rows}
 
 
 def unbury(session: Session, profile_id: int, previous: dict[str, str | None]) -> None:
     for card_id, before in previous.items():
-        update_state_partial = {"buried_until": datetime.fromisoformat(before) if before else None}
-        update_state(session, profile_id, card_id, update_state_partial)
+        values = {"buried_until": datetime.fromisoformat(before) if before else None}
+        update_state(session, profile_id, card_id, values)
 
 
 def insert_review(session: Session, values: dict[str, Any]) -> int:
-    result = session.execute(insert(REVIEWS).values(**values).returning(REVIEWS.c.id))
+    result = session.execute(_INSERT_REVIEW, values)
     return int(result.scalar_one())
 
 

@@ -63,6 +63,18 @@ STRINGS: dict[str, Text] = {
     "key.save": _t("save", "保存"),
     "key.move": _t("move", "移动"),
     "key.scroll": _t("scroll", "滚动"),
+    # shorter words for the key bar
+    "bar.reveal": _t("answer", "答案"),
+    "bar.rate": _t("rate", "评分"),
+    "bar.accept": _t("accept", "接受"),
+    "bar.keys": _t("keys", "快捷键"),
+    "bar.undo": _t("undo", "撤销"),
+    "bar.bury": _t("bury", "埋藏"),
+    "bar.suspend": _t("suspend", "暂停"),
+    "bar.edit": _t("edit", "编辑"),
+    "bar.end": _t("end", "结束"),
+    "bar.unpick": _t("back", "撤回"),
+    "bar.order": _t("order", "排序"),
     # ratings
     "rating.1": _t("again", "重来"),
     "rating.2": _t("hard", "困难"),
@@ -100,7 +112,8 @@ STRINGS: dict[str, Text] = {
     "dash.welcome": _t(
         "Welcome to quizdl! {cards} cards in {topics} topics are ready. Press r to start "
         "your first review, or ? for help.",
-        "欢迎使用 quizdl！{topics} 个主题共 {cards} 张卡片已就绪。按 r 开始第一次复习，按 ? 查看帮助。",
+        "欢迎使用 quizdl！{topics} 个主题共 {cards} 张卡片已就绪。"
+        "按 r 开始第一次复习，按 ? 查看帮助。",
     ),
     "dash.topic": _t("Topic", "主题"),
     "dash.cards": _t("Cards", "卡片"),
@@ -203,7 +216,8 @@ STRINGS: dict[str, Text] = {
     "browse.details": _t(
         "{state} · due {due} · stability {s} · difficulty {d} · recall {r} · {reps} reviews, "
         "{lapses} lapses",
-        "{state} · 到期 {due} · 稳定性 {s} · 难度 {d} · 可提取性 {r} · 复习 {reps} 次，遗忘 {lapses} 次",
+        "{state} · 到期 {due} · 稳定性 {s} · 难度 {d} · 可提取性 {r} · "
+        "复习 {reps} 次，遗忘 {lapses} 次",
     ),
     # stats
     "stats.title": _t("Statistics", "统计"),
@@ -253,6 +267,11 @@ def tr(lang: Lang, key: str, **values: object) -> str:
     """The string `key` in `lang`, with `values` filled in (str.format)."""
     text = STRINGS[key].get(lang)
     return text.format(**values) if values else text
+
+
+def lang_of(app: object) -> Lang:
+    """The language of the app (for screens that do not know the app's class)."""
+    return "zh" if getattr(app, "lang", "en") == "zh" else "en"
 
 
 def rating_name(lang: Lang, rating: int) -> str:

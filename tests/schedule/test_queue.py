@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 from quizdl.schedule.queue import Entry, SessionQueue, interleave
 
@@ -15,7 +16,7 @@ def test_new_cards_are_spread_evenly_among_reviews() -> None:
     merged = interleave(entries("r", 8, 2), entries("n", 4, 0))
     positions = [i for i, e in enumerate(merged) if e.card_id.startswith("n")]
     assert len(merged) == 12 and len(positions) == 4
-    gaps = [b - a for a, b in zip(positions, positions[1:], strict=False)]
+    gaps = [b - a for a, b in pairwise(positions)]
     assert max(gaps) - min(gaps) <= 1  # evenly spaced
     assert [e.card_id for e in merged if e.card_id.startswith("r")] == [f"r{i}" for i in range(8)]
 

@@ -346,7 +346,7 @@ def _derivative_max(draw: Draw) -> Draft:
 def _product_text(n: int) -> str:
     """σ′(z₁)·σ′(z₂)·σ′(z₃), or with an ellipsis when n > 3."""
     if n <= 3:
-        return "·".join(f"σ′(z{subscript(i)})" for i in range(1, n + 1))
+        return "·".join([f"σ′(z{subscript(i)})" for i in range(1, n + 1)])
     return f"σ′(z₁)·σ′(z₂)···σ′(z{subscript(n)})"
 
 

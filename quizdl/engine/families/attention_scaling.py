@@ -160,11 +160,11 @@ SOFTMAX_HINT = Text(
 def top_weight(scores: list[int], divisor: float) -> float:
     """softmax(scores / divisor) at the largest score, computed stably."""
     top = max(scores)
-    return 1.0 / sum(math.exp((s - top) / divisor) for s in scores)
+    return 1.0 / sum([math.exp((s - top) / divisor) for s in scores])
 
 
 def _softmax_line(shown: list[str], top: str, weight: float) -> str:
-    terms = " + ".join(f"exp({s})" for s in shown)
+    terms = " + ".join([f"exp({s})" for s in shown])
     return f"exp({top}) / ({terms}) = {num(weight, 6)}"
 
 

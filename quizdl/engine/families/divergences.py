@@ -70,12 +70,12 @@ def _pair(draw: Draw) -> tuple[list[int], list[int]]:
         p = percent_parts(cuts[: outcomes - 1], outcomes)
         q = percent_parts(cuts[outcomes - 1 :], outcomes)
         # KL in hundredths: Σ pᵢ ln(pᵢ/qᵢ) = Σ aᵢ ln(aᵢ/bᵢ) / 100.
-        if sum(a * math.log(a / b) for a, b in zip(p, q, strict=True)) >= 100 * MIN_KL_NATS:
+        if sum([a * math.log(a / b) for a, b in zip(p, q, strict=True)]) >= 100 * MIN_KL_NATS:
             return p, q
 
 
 def _shown(percents: list[int]) -> str:
-    return "(" + ", ".join(f"{c / 100:.2f}" for c in percents) + ")"
+    return "(" + ", ".join([f"{c / 100:.2f}" for c in percents]) + ")"
 
 
 def _setup(p: list[int], q: list[int]) -> tuple[str, str]:
@@ -104,7 +104,7 @@ def _kl_divergence(draw: Draw) -> Draft:
         Mistake("reversed", REVERSED, reversed_nats * scale),
     ]
     terms = " + ".join(
-        f"{a / 100:.2f}·ln({a / 100:.2f}/{b / 100:.2f})" for a, b in zip(p, q, strict=True)
+        [f"{a / 100:.2f}·ln({a / 100:.2f}/{b / 100:.2f})" for a, b in zip(p, q, strict=True)]
     )
     en, zh = _setup(p, q)
     return make_draft(
@@ -146,7 +146,7 @@ def _js_divergence(draw: Draw) -> Draft:
         Mistake("used-kl", USED_KL, kl_nats(pf, qf) * scale),
     ]
     # (p + q)/2 in hundredths is a multiple of 0.005: three decimals show it exactly.
-    shown_m = ", ".join(f"{(a + b) / 200:.3f}" for a, b in zip(p, q, strict=True))
+    shown_m = ", ".join([f"{(a + b) / 200:.3f}" for a, b in zip(p, q, strict=True)])
     en, zh = _setup(p, q)
     return make_draft(
         prompt=Text(

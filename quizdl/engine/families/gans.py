@@ -156,8 +156,8 @@ def _optimal_value(draw: Draw) -> Draft:
         Mistake("forgot-log4", FORGOT_LOG4, 2 * jsd),
     ]
     jsd_text = num(jsd)
-    p_text = "(" + ", ".join(f"0.{t}" for t in tenths_data) + ")"  # every t is 1 … 9
-    q_text = "(" + ", ".join(f"0.{t}" for t in tenths_g) + ")"
+    p_text = "(" + ", ".join([f"0.{t}" for t in tenths_data]) + ")"  # every t is 1 … 9
+    q_text = "(" + ", ".join([f"0.{t}" for t in tenths_g]) + ")"
     return make_draft(
         prompt=Text(
             en=f"Over {k} outcomes, p_data = {p_text} and the generator gives p_g = {q_text}. "
@@ -229,7 +229,7 @@ CURVATURE_TEXT = ("0.25", "0.5", "1", "2")
 
 
 def _norm(v: list[float]) -> float:
-    return math.sqrt(sum(c * c for c in v))
+    return math.sqrt(sum([c * c for c in v]))
 
 
 WGAN_GP_HINT = Text(
@@ -250,12 +250,12 @@ def _wgan_gp(draw: Draw) -> Draft:
     fake = [float(c // 6 - 3) for c in codes]  # −3 … 2
     mixed = [eps * a + (1 - eps) * b for a, b in zip(real, fake, strict=True)]
     ask = "interpolate" if u[0] < 1 / 3 else "linear" if u[0] < 2 / 3 else "quadratic"
-    real_text = "(" + ", ".join(str(int(v)) for v in real) + ")"  # integers: no num needed
-    fake_text = "(" + ", ".join(str(int(v)) for v in fake) + ")"
+    real_text = "(" + ", ".join([str(int(v)) for v in real]) + ")"  # integers: no num needed
+    fake_text = "(" + ", ".join([str(int(v)) for v in fake]) + ")"
     # ε has one decimal and the samples are integers, so x̂ is exact in tenths.
     eps_tenths = round(eps * 10)
     eps_text, rest_text = tenths(eps_tenths), tenths(10 - eps_tenths)
-    mixed_text = "(" + ", ".join(tenths(round(v * 10)) for v in mixed) + ")"
+    mixed_text = "(" + ", ".join([tenths(round(v * 10)) for v in mixed]) + ")"
     interpolate_step = Text.same(
         f"x̂ = {eps_text}·{real_text} + {rest_text}·{fake_text} = {mixed_text}"
     )
@@ -270,7 +270,7 @@ def _wgan_gp(draw: Draw) -> Draft:
     answer: float | tuple[float, ...]
     if ask == "interpolate":
         answer = tuple(mixed)
-        wrong = tuple((1 - eps) * a + eps * b for a, b in zip(real, fake, strict=True))
+        wrong = tuple([(1 - eps) * a + eps * b for a, b in zip(real, fake, strict=True)])
         candidates = [
             Mistake("gradient-at-real", REAL_POINT, tuple(real)),
             Mistake("gradient-at-generated", GENERATED_POINT, tuple(fake)),

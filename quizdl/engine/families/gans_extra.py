@@ -122,15 +122,15 @@ def _vae_kl(draw: Draw) -> Draft:
     total = sum(terms)
     answer = 0.5 * total
     with_log_sigma = 0.5 * sum(
-        m * m + s * s - 1 - math.log(s) for m, s in zip(means, stds, strict=True)
+        [m * m + s * s - 1 - math.log(s) for m, s in zip(means, stds, strict=True)]
     )
     mistakes = [
         Mistake("forgot-half", KL_FORGOT_HALF, total),
         Mistake("log-sigma-not-log-var", KL_LOG_SIGMA, with_log_sigma),
         Mistake("sign", KL_SIGN, -answer),
     ]
-    mu_text = "(" + ", ".join(tenths(t) for t in mean_tenths) + ")"
-    sigma_text = "(" + ", ".join(tenths(t) for t in std_tenths) + ")"
+    mu_text = "(" + ", ".join([tenths(t) for t in mean_tenths]) + ")"
+    sigma_text = "(" + ", ".join([tenths(t) for t in std_tenths]) + ")"
     return make_draft(
         prompt=Text(
             en=f"The encoder of a VAE (as in VAE-GAN) outputs q(z|x) = N(μ, diag σ²) with "
@@ -179,7 +179,7 @@ ENTROPY_DEFINITION = Text(
     zh="H(c) = −Σₖ pₖ log pₖ；K 个等概率类别时等于 log K。",
 )
 # Distributions in tenths over 2 to 4 categories, every category at least 0.1.
-CODE_TENTHS = tuple(c for k in (2, 3, 4) for c in compositions(10, k))
+CODE_TENTHS = tuple([c for k in (2, 3, 4) for c in compositions(10, k)])
 
 
 INFOGAN_ENTROPY_HINT = Text(
@@ -212,13 +212,13 @@ def _infogan_entropy(draw: Draw) -> Draft:
     else:
         tenths = CODE_TENTHS[int(u[2] * len(CODE_TENTHS))]
         probs = [t / 10 for t in tenths]
-        entropy_nats = -sum(p * math.log(p) for p in probs)
-        p_text = "(" + ", ".join(f"0.{t}" for t in tenths) + ")"  # every t is 1 … 9
+        entropy_nats = -sum([p * math.log(p) for p in probs])
+        p_text = "(" + ", ".join([f"0.{t}" for t in tenths]) + ")"  # every t is 1 … 9
         code = Text(
             en=f"a categorical code c with probabilities p = {p_text}",
             zh=f"一个类别型编码 c，各类别的概率为 p = {p_text}",
         )
-        terms = " + ".join(f"0.{t}·{log_name} 0.{t}" for t in tenths)
+        terms = " + ".join([f"0.{t}·{log_name} 0.{t}" for t in tenths])
         expression = f"H(c) = −Σₖ pₖ log pₖ = −({terms})"
         uniform = [Mistake("assumed-uniform", ASSUMED_UNIFORM, in_unit(math.log(len(probs))))]
         params = {"probs": json_list(probs)}
@@ -264,11 +264,13 @@ ADAIN_ASK_VECTOR = Text(
     zh=f"求整个通道的 AdaIN(x, y)。{THREE_SIG.zh}",
 )
 ADAIN_ASK_ELEMENT = tuple(
-    Text(
-        en=f"What is the {ordinal} element of AdaIN(x, y)? {THREE_SIG.en}",
-        zh=f"AdaIN(x, y) 的第 {i + 1} 个元素是多少？{THREE_SIG.zh}",
-    )
-    for i, ordinal in enumerate(("1st", "2nd", "3rd", "4th", "5th"))
+    [
+        Text(
+            en=f"What is the {ordinal} element of AdaIN(x, y)? {THREE_SIG.en}",
+            zh=f"AdaIN(x, y) 的第 {i + 1} 个元素是多少？{THREE_SIG.zh}",
+        )
+        for i, ordinal in enumerate(("1st", "2nd", "3rd", "4th", "5th"))
+    ]
 )
 
 
@@ -288,14 +290,14 @@ def _adain(draw: Draw) -> Draft:
     style_std_tenths = 5 + int(u[n + 1] * 26)  # 0.5 … 3
     style_mean, style_std = style_mean_tenths / 10, style_std_tenths / 10
     mean = sum(xs) / n
-    squares = sum((v - mean) ** 2 for v in xs)
+    squares = sum([(v - mean) ** 2 for v in xs])
     std = math.sqrt(squares / n)
     sample_std = math.sqrt(squares / (n - 1))
-    out = tuple(style_std * (v - mean) / std + style_mean for v in xs)
+    out = tuple([style_std * (v - mean) / std + style_mean for v in xs])
     wrong = (
-        tuple(style_std * (v - mean) / sample_std + style_mean for v in xs),
-        tuple(std * (v - style_mean) / style_std + mean for v in xs),
-        tuple(style_std * (v - mean) / std for v in xs),
+        tuple([style_std * (v - mean) / sample_std + style_mean for v in xs]),
+        tuple([std * (v - style_mean) / style_std + mean for v in xs]),
+        tuple([style_std * (v - mean) / std for v in xs]),
     )
     index = -1 if u[n + 2] < 0.5 else int(u[n + 3] * n)
     answer: float | tuple[float, ...] = out if index < 0 else out[index]
@@ -309,7 +311,7 @@ def _adain(draw: Draw) -> Draft:
         Mistake("forgot-style-mean", FORGOT_STYLE_MEAN, pick(wrong[2])),
     ]
     ask = ADAIN_ASK_VECTOR if index < 0 else ADAIN_ASK_ELEMENT[index]
-    x_text = "(" + ", ".join(str(int(v)) for v in xs) + ")"
+    x_text = "(" + ", ".join([str(int(v)) for v in xs]) + ")"
     style_mean_text = tenths(style_mean_tenths)
     style_std_text = tenths(style_std_tenths)
     std_text = num(std)

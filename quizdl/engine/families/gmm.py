@@ -20,8 +20,8 @@ SUB = ("₀", "₁", "₂", "₃")
 STDS = (0.5, 1.0, 1.5, 2.0)
 STD_TEXT = ("0.5", "1", "1.5", "2")
 # Mixture weights in tenths, every component at least 0.2 so none is negligible.
-WEIGHTS_2 = tuple((a, 10 - a) for a in range(2, 9))
-WEIGHTS_3 = tuple((a, b, 10 - a - b) for a in range(2, 7) for b in range(2, 9 - a))
+WEIGHTS_2 = tuple([(a, 10 - a) for a in range(2, 9)])
+WEIGHTS_3 = tuple([(a, b, 10 - a - b) for a in range(2, 7) for b in range(2, 9 - a)])
 REL_TOL = 5e-3
 
 
@@ -31,7 +31,7 @@ def responsibilities(
     """γₖ = πₖ N(x|μₖ,σₖ) / Σⱼ πⱼ N(x|μⱼ,σⱼ)."""
     joint = [w * normal_pdf(x, m, s) for w, m, s in zip(weights, means, stds, strict=True)]
     total = sum(joint)
-    return tuple(j / total for j in joint)
+    return tuple([j / total for j in joint])
 
 
 def _tuple_text(items: list[str]) -> str:
@@ -82,9 +82,9 @@ def _responsibility_question(draw: Draw) -> Draft:
     densities = [normal_pdf(x, m, s) for m, s in zip(means, stds, strict=True)]
     joint = [w * d for w, d in zip(weights, densities, strict=True)]
     total = sum(joint)
-    gammas = tuple(j / total for j in joint)
+    gammas = tuple([j / total for j in joint])
     density_sum = sum(densities)
-    equal = tuple(d / density_sum for d in densities)  # the weights left out
+    equal = tuple([d / density_sum for d in densities])  # the weights left out
     squared = responsibilities(x, weights, means, [s * s for s in stds])  # σ² used as the std
     raw = tuple(joint)
 
@@ -151,8 +151,8 @@ def em_update(xs: list[float], gammas_1: list[float]) -> tuple[float, float, flo
     """M-step for two components: (μ₁′, μ₂′, π₁′, π₂′) from γᵢ₁ (γᵢ₂ = 1 − γᵢ₁)."""
     n1 = sum(gammas_1)
     n2 = len(xs) - n1
-    mu1 = sum(g * x for g, x in zip(gammas_1, xs, strict=True)) / n1
-    mu2 = sum((1 - g) * x for g, x in zip(gammas_1, xs, strict=True)) / n2
+    mu1 = sum([g * x for g, x in zip(gammas_1, xs, strict=True)]) / n1
+    mu2 = sum([(1 - g) * x for g, x in zip(gammas_1, xs, strict=True)]) / n2
     return mu1, mu2, n1 / len(xs), n2 / len(xs)
 
 

@@ -75,7 +75,7 @@ def _chain_mistakes(activation: str, weights: list[float], slopes: list[float]) 
         Mistake(
             "sum-not-product",
             _SUM_NOT_PRODUCT,
-            sum(w * s for w, s in zip(weights, slopes, strict=True)),
+            sum([w * s for w, s in zip(weights, slopes, strict=True)]),
         ),
     ]
 

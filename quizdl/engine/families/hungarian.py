@@ -93,28 +93,30 @@ def is_unique_optimum(
 
     Every optimal assignment uses only tight cells (u[i] + v[j] = cost[i][j]), so another
     optimum exists exactly when the tight cells hold an alternating cycle: row i → a tight
-    column j not its own → the row that owns j → … back to i.
+    column j not its own → the row that owns j → … back to i. Rows that lead nowhere are
+    peeled off one by one (Kahn's algorithm); whatever cannot be peeled lies on a cycle.
     """
     n = len(cost)
     owner = [0] * n
     for i, j in enumerate(column_of):
         owner[j] = i
-    successors = [
-        [owner[j] for j in range(n) if j != column_of[i] and cost[i][j] == u[i] + v[j]]
-        for i in range(n)
-    ]
-    if not any(successors):  # the usual case: no tight cell outside the assignment
-        return True
-    # Peel off rows that lead nowhere; whatever cannot be peeled lies on a cycle.
-    remaining = set(range(n))
-    peeled = True
-    while peeled:
-        peeled = False
-        for i in list(remaining):
-            if not any(k in remaining for k in successors[i]):
-                remaining.discard(i)
-                peeled = True
-    return not remaining
+    leads_to = [0] * n  # how many rows row i leads to that are not peeled yet
+    led_from: list[list[int]] = [[] for _ in range(n)]
+    for i in range(n):
+        row, u_i, chosen = cost[i], u[i], column_of[i]
+        for j in range(n):
+            if j != chosen and row[j] - v[j] == u_i:
+                led_from[owner[j]].append(i)
+                leads_to[i] += 1
+    free = [i for i in range(n) if not leads_to[i]]
+    peeled = 0
+    while free:
+        peeled += 1
+        for i in led_from[free.pop()]:
+            leads_to[i] -= 1
+            if not leads_to[i]:
+                free.append(i)
+    return peeled == n
 
 
 def greedy_assignment(cost: list[list[int]]) -> list[int]:
@@ -135,33 +137,38 @@ def _total(cost: list[list[int]], column_of: list[int]) -> int:
 # The matrix as a table (worker rows, task columns), one printf-style format per size.
 MATRIX_FORMATS = {
     n: "     "
-    + "".join(f"{'T' + str(j + 1):>4}" for j in range(n))
-    + "".join(f"\nW{i + 1:<4}" + "%4d" * n for i in range(n))
+    + "".join([f"{'T' + str(j + 1):>4}" for j in range(n)])
+    + "".join([f"\nW{i + 1:<4}" + "%4d" * n for i in range(n)])
     for n in range(1, 10)
 }
 
 
-def _matrix_text(cost: list[list[int]]) -> str:
-    return MATRIX_FORMATS[len(cost)] % tuple(c for row in cost for c in row)
+# "W2→T3" for worker index 1 and task index 2
+PAIRS = [[f"W{i + 1}→T{j + 1}" for j in range(9)] for i in range(9)]
 
 
 def _pairs(column_of: list[int]) -> str:
-    return ", ".join(f"W{i + 1}→T{j + 1}" for i, j in enumerate(column_of))
+    return ", ".join(map(list.__getitem__, PAIRS, column_of))
 
 
 def _as_vector(column_of: list[int]) -> tuple[float, ...]:
-    return tuple(float(j + 1) for j in column_of)
+    return tuple([float(j + 1) for j in column_of])
+
+
+def _rows(flat: list[int], n: int) -> list[list[int]]:
+    return [flat[i * n : (i + 1) * n] for i in range(n)]
 
 
 def _draw_matrix(
     draw: Draw, n: int, unique: bool
-) -> tuple[list[list[int]], list[int], list[int], list[int]]:
+) -> tuple[list[int], list[list[int]], list[int], list[int], list[int]]:
+    """The costs (flat and as rows) and their optimum (column of each row, u, v)."""
     while True:
         flat = draw.uniform_ints(LOW_COST, HIGH_COST, n * n)
-        cost = [flat[i * n : (i + 1) * n] for i in range(n)]
+        cost = _rows(flat, n)
         column_of, u, v = hungarian(cost)
         if not unique or is_unique_optimum(cost, column_of, u, v):
-            return cost, column_of, u, v
+            return flat, cost, column_of, u, v
 
 
 GREEDY = Text(
@@ -191,10 +198,10 @@ METHOD = Text(
 def _assignment(draw: Draw) -> Draft:
     n = draw.int("n")
     ask = draw.pick(ASKS)
-    cost, column_of, u, v = _draw_matrix(draw, n, unique=ask == "assignment")
+    flat, cost, column_of, u, v = _draw_matrix(draw, n, unique=ask == "assignment")
     best = _total(cost, column_of)
     greedy = greedy_assignment(cost)
-    worst = hungarian([[-c for c in row] for row in cost])[0]
+    worst = hungarian(_rows([-c for c in flat], n))[0]
 
     answer: float | tuple[float, ...]
     if ask == "cost":
@@ -218,8 +225,8 @@ def _assignment(draw: Draw) -> Draft:
             f"(task of W1, …, task of W{n}).",
             f"给出最优分配：按 (W1 的任务, …, W{n} 的任务) 的顺序写出任务编号。",
         )
-    matrix = _matrix_text(cost)
-    chosen = " + ".join(str(cost[i][j]) for i, j in enumerate(column_of))
+    matrix = MATRIX_FORMATS[n] % tuple(flat)
+    chosen = " + ".join([str(cost[i][j]) for i, j in enumerate(column_of)])
     u_text, v_text = ", ".join(map(str, u)), ", ".join(map(str, v))
     return make_draft(
         prompt=Text(

@@ -19,7 +19,7 @@ ASK_COUNT = Text(en="How many learnable parameters does it have?", zh="它有多
 
 def dense_param_count(widths: Sequence[int], bias: bool = True) -> int:
     """Parameters of fully connected layers between consecutive `widths`."""
-    return sum(a * b + (b if bias else 0) for a, b in itertools.pairwise(widths))
+    return sum([a * b + (b if bias else 0) for a, b in itertools.pairwise(widths)])
 
 
 _DENSE_FORGOT_BIAS = Text(
@@ -51,7 +51,7 @@ def _dense(draw: Draw) -> Draft:
     widths = [draw.int("width") for _ in range(layers + 1)]
     pairs = list(itertools.pairwise(widths))
     answer = dense_param_count(widths, bias)
-    weights = sum(a * b for a, b in pairs)
+    weights = sum([a * b for a, b in pairs])
     bias_word = "True" if bias else "False"
     if layers == 1:
         prompt = Text(
@@ -60,7 +60,7 @@ def _dense(draw: Draw) -> Draft:
             zh=f"全连接层 nn.Linear({widths[0]}, {widths[1]}, bias={bias_word})。" + ASK_COUNT.zh,
         )
     else:
-        chain = " → ".join(str(w) for w in widths)
+        chain = " → ".join([str(w) for w in widths])
         prompt = Text(
             en=f"An MLP has layer widths {chain}: one nn.Linear(…, bias={bias_word}) between "
             "each pair of consecutive widths (activations have no parameters). "
@@ -70,7 +70,7 @@ def _dense(draw: Draw) -> Draft:
         )
     if bias:
         formula = _DENSE_WITH_BIAS
-        terms = " + ".join(f"({a}×{b} + {b})" for a, b in pairs)
+        terms = " + ".join([f"({a}×{b} + {b})" for a, b in pairs])
         mistakes = [
             mistake("forgot-bias", _DENSE_FORGOT_BIAS, weights),
             mistake("bias-per-input", _DENSE_BIAS_PER_INPUT, weights + sum(widths[:-1])),
@@ -78,7 +78,7 @@ def _dense(draw: Draw) -> Draft:
         ]
     else:
         formula = _DENSE_NO_BIAS
-        terms = " + ".join(f"{a}×{b}" for a, b in pairs)
+        terms = " + ".join([f"{a}×{b}" for a, b in pairs])
         mistakes = [mistake("added-bias", _DENSE_ADDED_BIAS, weights + sum(widths[1:]))]
     return count_draft(
         prompt,

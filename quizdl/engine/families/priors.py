@@ -207,12 +207,14 @@ KEYS = ("a", "b", "c", "d")
 
 def _sparsity_question(draw: Draw) -> Draft:
     order = [int(i) for i in draw.rng.permutation(len(SPARSITY_OPTIONS)).tolist()]
-    choices = tuple((KEYS[pos], SPARSITY_OPTIONS[option][1]) for pos, option in enumerate(order))
+    choices = tuple([(KEYS[pos], SPARSITY_OPTIONS[option][1]) for pos, option in enumerate(order)])
     key_of = {option: KEYS[pos] for pos, option in enumerate(order)}
     mistakes = tuple(
-        Mistake(SPARSITY_OPTIONS[option][0], label, key_of[option])
-        for option in range(1, len(SPARSITY_OPTIONS))
-        if (label := SPARSITY_OPTIONS[option][2]) is not None
+        [
+            Mistake(SPARSITY_OPTIONS[option][0], label, key_of[option])
+            for option in range(1, len(SPARSITY_OPTIONS))
+            if (label := SPARSITY_OPTIONS[option][2]) is not None
+        ]
     )
     return Draft(
         prompt=SPARSITY_QUESTION,
@@ -308,19 +310,19 @@ def _ridge_question(draw: Draw) -> Draft:
     ys = [c // 8 - 6 for c in codes]
     if not any(xs):  # Σx² = 0 leaves nothing to fit
         xs[0] = 1
-    sxy = sum(x * y for x, y in zip(xs, ys, strict=True))
+    sxy = sum([x * y for x, y in zip(xs, ys, strict=True)])
     if sxy == 0:  # w = 0 whatever λ is: move one y so that the data carry a slope
         i = next(i for i, x in enumerate(xs) if x)
         ys[i] += 1
         sxy += xs[i]
-    sxx = sum(x * x for x in xs)
+    sxx = sum([x * x for x in xs])
     answer = sxy / (sxx + lam)
     mistakes = [
         Mistake("forgot-lambda", FORGOT_LAMBDA, sxy / sxx),
         Mistake("lambda-in-numerator", LAMBDA_IN_NUMERATOR, (sxy + lam) / sxx),
         Mistake("lambda-times-n", LAMBDA_TIMES_N, sxy / (sxx + n * lam)),
     ]
-    points = ", ".join(f"({x}, {y})" for x, y in zip(xs, ys, strict=True))
+    points = ", ".join([f"({x}, {y})" for x, y in zip(xs, ys, strict=True)])
     lam_text = num(lam)
     return make_draft(
         prompt=Text(

@@ -108,8 +108,10 @@ def _conv_output(draw: Draw) -> Draft:
     ask_en, ask_zh = _ask(dims, "length", "长度")
     formula = f"⌊(n + 2·{p} − {d}·({k}−1) − 1)/{s}⌋ + 1"
     steps = " ; ".join(
-        f"⌊({n} + {2 * p} − {span - 1} − 1)/{s}⌋ + 1 = {conv_output_size(n, k, s, p, d)}"
-        for n in sizes
+        [
+            f"⌊({n} + {2 * p} − {span - 1} − 1)/{s}⌋ + 1 = {conv_output_size(n, k, s, p, d)}"
+            for n in sizes
+        ]
     )
     solution = (
         Text(
@@ -195,9 +197,11 @@ def _conv_transpose_output(draw: Draw) -> Draft:
     given_zh = f"长度为 {sizes[0]}" if dims == 1 else f" H×W = {sizes[0]}×{sizes[1]}"
     ask_en, ask_zh = _ask(dims, "length", "长度")
     steps = " ; ".join(
-        f"({n} − 1)·{s} − {2 * p} + {d * (k - 1)} + {op} + 1 = "
-        f"{conv_transpose_output_size(n, k, s, p, d, op)}"
-        for n in sizes
+        [
+            f"({n} − 1)·{s} − {2 * p} + {d * (k - 1)} + {op} + 1 = "
+            f"{conv_transpose_output_size(n, k, s, p, d, op)}"
+            for n in sizes
+        ]
     )
     solution = (
         Text.same(

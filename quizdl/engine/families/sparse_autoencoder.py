@@ -50,9 +50,9 @@ def _sparse_ae_kl(draw: Draw) -> Draft:
     answer = beta * total
     mistakes = [
         Mistake(
-            "first-term-only", _FIRST_TERM_ONLY, beta * sum(rho * math.log(rho / h) for h in hats)
+            "first-term-only", _FIRST_TERM_ONLY, beta * sum([rho * math.log(rho / h) for h in hats])
         ),
-        Mistake("swapped-arguments", _SWAPPED, beta * sum(kl_bernoulli(h, rho) for h in hats)),
+        Mistake("swapped-arguments", _SWAPPED, beta * sum([kl_bernoulli(h, rho) for h in hats])),
         Mistake("log-base-2", _LOG2, answer / LN2),
     ]
     if beta != 1.0:

@@ -63,7 +63,7 @@ def with_integer_mean(values: list[int]) -> list[int]:
 def state_of(values: list[int]) -> tuple[float, float]:
     """(mean, M₂) of `values` computed directly: M₂ = Σ(v − mean)²."""
     mean = sum(values) / len(values)
-    return mean, sum((v - mean) ** 2 for v in values)
+    return mean, sum([(v - mean) ** 2 for v in values])
 
 
 def answer_of(ask: str, mean: float, m2: float, count: int) -> Answer:
@@ -196,8 +196,10 @@ def _stream(draw: Draw) -> Draft:
     shown = ", ".join(map(str, values))
     ask_text = ASK_TEXTS[ask]
     steps = tuple(
-        Text.same(f"x = {x}:  (n, mean, M₂) = ({k}, {num(st[0])}, {num(st[1])})")
-        for k, (x, st) in enumerate(zip(values, states, strict=True), start=1)
+        [
+            Text.same(f"x = {x}:  (n, mean, M₂) = ({k}, {num(st[0])}, {num(st[1])})")
+            for k, (x, st) in enumerate(zip(values, states, strict=True), start=1)
+        ]
     )
     return make_draft(
         prompt=Text(

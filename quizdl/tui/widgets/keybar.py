@@ -19,8 +19,10 @@ class Key:
     label: str
     action: str
     words: str
-    """An i18n key."""
+    """An i18n key: what the key does, for the help screen."""
     in_bar: bool = True
+    short: str | None = None
+    """An i18n key for the bar, when `words` is too long for it."""
 
 
 class KeyBar(Static):
@@ -28,7 +30,7 @@ class KeyBar(Static):
     KeyBar { dock: bottom; height: auto; max-height: 3; padding: 0 1; background: $panel; }
     """
 
-    def __init__(self, keys: Sequence[Key], lang: Lang, *, id: str | None = None) -> None:
+    def __init__(self, keys: Sequence[Key], lang: Lang, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(bar_markup(keys, lang), id=id)
         self.keys = list(keys)
 
@@ -39,7 +41,8 @@ class KeyBar(Static):
 
 def bar_markup(keys: Sequence[Key], lang: Lang) -> str:
     parts = [
-        f"[@click=screen.{key.action}][b $accent]{escape(key.label)}[/] {escape(tr(lang, key.words))}[/]"
+        f"[@click=screen.{key.action}][b $accent]{escape(key.label)}[/] "
+        f"{escape(tr(lang, key.short or key.words))}[/]"
         for key in keys
         if key.in_bar
     ]

@@ -1,0 +1,218 @@
+"""Backups of the SQLite database: before every migration, once a study day at the first
+session, before a restore; the newest N are kept (config.toml: [backup] keep = N).
+
+A backup is taken with SQLite's online backup API, which copies the database as one
+consistent snapshot even while another process is writing to it (in WAL mode readers
+never wait for writers), and the copy is checked (PRAGMA quick_check) before it gets its
+final name, so a half-written backup never looks like a good one. Each backup is a
+single self-contained file (rollback journal, not WAL) named
+
+    backups/<stem>-YYYYmmdd-HHMMSS[-reason].db      (time in UTC)
+
+in a `backups` folder beside the database file: $QUIZDL_HOME/backups for the default
+database, the --db file's own folder otherwise. <stem> is the database file's name
+without `.db` (`quizdl` for the default), so two databases in one folder never prune
+each other's backups.
+
+PostgreSQL is backed up by its administrator (pg_dump); quizdl makes no backups of it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import sys
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from quizdl.clock import Clock
+from quizdl.errors import BadInput, QuizdlError
+from quizdl.store.db import Database, home_dir
+
+BACKUP_FOLDER = "backups"
+DEFAULT_KEEP = 10
+CONFIG_FILE = "config.toml"
+CONFIG_SECTION = "backup"
+TIME_FORMAT = "%Y%m%d-%H%M%S"
+REASON = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+POSTGRES_MESSAGE = (
+    "quizdl makes no backups of a PostgreSQL database: that is its administrator's job "
+    "(pg_dump, or the server's own backups)"
+)
+BUSY_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    taken_at: datetime  # UTC, from the name
+    reason: str | None
+    size: int
+
+
+def sqlite_file(database: Database) -> Path | None:
+    """The database's file, or None (PostgreSQL, an in-memory or URI-named SQLite)."""
+    if not database.is_sqlite:
+        return None
+    name = make_url(database.url).database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name).expanduser()
+
+
+def backup_folder(db_file: Path) -> Path:
+    return db_file.parent / BACKUP_FOLDER
+
+
+def _pattern(db_file: Path) -> re.Pattern[str]:
+    stem = re.escape(db_file.stem)
+    return re.compile(rf"{stem}-(\d{{8}}-\d{{6}})(?:-({REASON.pattern}))?\.db")
+
+
+def list_backups(db_file: Path) -> list[BackupFile]:
+    """The backups of `db_file`, oldest first."""
+    folder = backup_folder(db_file)
+    if not folder.is_dir():
+        return []
+    pattern = _pattern(db_file)
+    found: list[BackupFile] = []
+    for path in folder.iterdir():
+        match = pattern.fullmatch(path.name)
+        if match is None or not path.is_file():
+            continue
+        try:
+            taken = datetime.strptime(match.group(1), TIME_FORMAT).replace(tzinfo=UTC)
+        except ValueError:
+            continue  # digits that are no date (20261399-...): not one of ours
+        found.append(BackupFile(path, taken, match.group(2), path.stat().st_size))
+    return sorted(found, key=lambda b: (b.taken_at, b.path.name))
+
+
+def load_keep(home: Path | None = None) -> int:
+    """[backup] keep from config.toml in QUIZDL_HOME: how many backups to keep (default 10)."""
+    path = (home or home_dir()) / CONFIG_FILE
+    if not path.is_file():
+        return DEFAULT_KEEP
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{path}: is not valid TOML ({exc}); fix or remove it") from None
+    table = data.get(CONFIG_SECTION, {})
+    if not isinstance(table, dict):
+        raise BadInput(f"{path}: [{CONFIG_SECTION}] must be a table")
+    keep = table.get("keep", DEFAULT_KEEP)
+    if isinstance(keep, bool) or not isinstance(keep, int) or not 1 <= keep <= 1000:
+        raise BadInput(
+            f"{path}: {CONFIG_SECTION}.keep must be a whole number from 1 to 1000 "
+            f"(how many backups to keep), found {keep!r}"
+        )
+    return keep
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of the SQLite database `source` as a new single file `target`."""
+    reader = sqlite3.connect(source, timeout=BUSY_TIMEOUT_S)
+    try:
+        writer = sqlite3.connect(target)
+        try:
+            reader.backup(writer)  # all pages in one step: one read transaction, one snapshot
+            writer.execute("PRAGMA journal_mode=DELETE")  # no -wal file beside a backup
+            verdict = writer.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            writer.close()
+    finally:
+        reader.close()
+    if verdict != "ok":
+        target.unlink(missing_ok=True)
+        raise QuizdlError(f"the backup of {source} failed its check ({verdict}); none was made")
+
+
+def make_backup(
+    database: Database, reason: str | None, *, now: datetime, keep: int | None = DEFAULT_KEEP
+) -> Path | None:
+    """Back up the database file now; prune to the newest `keep` (None: prune nothing).
+    None when there is nothing to back up (PostgreSQL, no file yet)."""
+    db_file = sqlite_file(database)
+    if db_file is None or not db_file.is_file() or db_file.stat().st_size == 0:
+        return None
+    if reason is not None and not REASON.fullmatch(reason):
+        raise ValueError(f"a backup reason is lower-case words joined by '-', found {reason!r}")
+    folder = backup_folder(db_file)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = now.astimezone(UTC).strftime(TIME_FORMAT)
+    suffix, counter = (f"-{reason}" if reason else ""), 1
+    target = folder / f"{db_file.stem}-{stamp}{suffix}.db"
+    while target.exists():  # two backups in one second
+        counter += 1
+        target = folder / f"{db_file.stem}-{stamp}-{reason or 'copy'}-{counter}.db"
+    partial = target.with_name(target.name + ".part")
+    try:
+        copy_database(db_file, partial)
+        os.replace(partial, target)
+    except sqlite3.Error as error:
+        partial.unlink(missing_ok=True)
+        raise QuizdlError(f"could not back up {db_file} to {folder}: {error}") from None
+    if keep is not None:
+        prune(db_file, keep)
+    return target
+
+
+def prune(db_file: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` backups of `db_file`; returns what was deleted."""
+    backups = list_backups(db_file)
+    doomed = [b.path for b in backups[: max(0, len(backups) - max(keep, 1))]]
+    for path in doomed:
+        path.unlink(missing_ok=True)
+    return doomed
+
+
+def _stderr(message: str) -> None:
+    print(f"quizdl: {message}", file=sys.stderr)
+
+
+def backup_before_upgrade(
+    database: Database,
+    *,
+    now: datetime | None = None,
+    keep: int | None = None,
+    notify: Callable[[str], None] = _stderr,
+) -> Path | None:
+    """Back up the database when `migrate.upgrade` is about to change its schema. Call it
+    right before `migrate.upgrade`. Refuses (BadInput) what is not a quizdl database,
+    as `upgrade` would, without touching it."""
+    from quizdl.store import migrate
+
+    revision = migrate.current(database)
+    if revision is None or revision == migrate.HEAD_REVISION:
+        return None  # a new database, or nothing to migrate
+    if sqlite_file(database) is None:
+        if not database.is_sqlite:
+            notify(f"{POSTGRES_MESSAGE}; back it up now if it has no recent backup")
+        return None
+    at = now or Clock.from_env().now()
+    path = make_backup(database, "pre-migration", now=at, keep=keep or load_keep())
+    if path is not None:
+        notify(f"backed up {migrate.describe(database)} to {path} before upgrading its schema")
+    return path
+
+
+def daily_backup(
+    database: Database, *, clock: Clock | None = None, keep: int | None = None
+) -> Path | None:
+    """Back up the database unless a backup was made since the current study day began
+    (its rollover). Call it at the start of a study session, after `migrate.upgrade`."""
+    db_file = sqlite_file(database)
+    if db_file is None:
+        return None
+    clock = clock or Clock.from_env()
+    now = clock.now()
+    today = clock.today_start(now)
+    if any(b.taken_at >= today for b in list_backups(db_file)):
+        return None
+    return make_backup(database, "daily", now=now, keep=keep or load_keep())

@@ -1,0 +1,141 @@
+"""The quizdl app: a thin shell that opens the study off the interface thread and shows
+the dashboard. Screens live in quizdl/tui/screens, one per module; styles in app.tcss.
+
+`make_app` is the one way to build it: the command line and the tests both call it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from quizdl.errors import QuizdlError
+from quizdl.kb.text import Lang
+from quizdl.study.opening import Opened, explain_failure
+from quizdl.study.service import Study
+from quizdl.tui import config
+from quizdl.tui.config import AppSettings
+from quizdl.tui.i18n import tr
+from quizdl.tui.runner import StudyRunner
+
+StudyFactory = Callable[[], Opened]
+
+
+class QuizdlApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "quizdl"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "quit", priority=True, show=False)
+    ]
+
+    def __init__(
+        self,
+        settings: AppSettings,
+        study_factory: StudyFactory,
+        *,
+        lang: Lang,
+        config_path: Path | None = None,
+        warm_up: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.lang: Lang = lang
+        self.config_path = config_path
+        self.runner = StudyRunner()
+        self.opened: Opened | None = None
+        self.session_open = False
+        """True while a review session is on screen: quitting ends it first."""
+        self._factory = study_factory
+        self._warm_up = warm_up
+
+    @property
+    def study(self) -> Study:
+        assert self.opened is not None, "the study is opened before any screen uses it"
+        return self.opened.study
+
+    def t(self, key: str, **values: object) -> str:
+        return tr(self.lang, key, **values)
+
+    def on_mount(self) -> None:
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        from quizdl.tui.screens.problem import StartScreen
+
+        self.push_screen(StartScreen())
+        self.run_worker(self._open(), name="open", exit_on_error=False)
+
+    async def _open(self) -> None:
+        from quizdl.tui.screens.dashboard import DashboardScreen
+        from quizdl.tui.screens.problem import ProblemScreen
+
+        try:
+            self.opened = await self.runner.call(self._factory)
+        except QuizdlError as exc:
+            await self.switch_screen(ProblemScreen(str(exc)))
+            return
+        except Exception as exc:  # the database or the disk failed: say so, never a traceback
+            await self.switch_screen(ProblemScreen(explain_failure(exc)))
+            return
+        self.opened.study.lang = self.lang
+        await self.switch_screen(DashboardScreen())
+        if self.opened.problems:
+            self.notify(
+                self.t("app.content_problems", count=len(self.opened.problems)),
+                severity="warning",
+                timeout=10,
+            )
+        if self._warm_up is not None:  # sympy's first use is slow; pay it while nobody waits
+            self.run_worker(self._warm_up, thread=True, name="warm-up", exit_on_error=False)
+
+    def change_settings(self, settings: AppSettings, lang: Lang) -> None:
+        """Apply and keep the app's own settings; a new language redraws every screen."""
+        relabel = lang != self.lang
+        self.settings = settings
+        self.lang = lang
+        if self.opened is not None:
+            self.opened.study.lang = lang
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
+        if self.config_path is not None:
+            config.save_settings(self.config_path, settings)
+        if relabel:
+            self.refresh_bindings()
+
+    async def reset_screens(self) -> None:
+        """Back to a freshly drawn dashboard (after the language changed)."""
+        from quizdl.tui.screens.dashboard import DashboardScreen
+
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
+        await self.switch_screen(DashboardScreen())
+
+    async def action_quit(self) -> None:
+        """Quit at any moment: every answer is already committed; an open session is
+        ended (its summary stored) first."""
+        if self.session_open and self.opened is not None:
+            self.session_open = False
+            try:
+                await self.runner.call(self.opened.study.end)
+            except Exception:  # quitting must not fail; the answers are stored already
+                pass
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self.runner.close()
+
+
+def make_app(
+    settings: AppSettings,
+    study_factory: StudyFactory,
+    *,
+    lang: Lang = "en",
+    config_path: Path | None = None,
+    warm_up: Callable[[], None] | None = None,
+) -> QuizdlApp:
+    """The app, given its settings, a function that opens the study (called in a worker
+    thread), the language, where config.toml is, and an optional warm-up to run once."""
+    return QuizdlApp(settings, study_factory, lang=lang, config_path=config_path, warm_up=warm_up)

@@ -1,0 +1,78 @@
+"""What every screen shares: the app's language, the study, study calls in a worker,
+and the keys listed in its key bar and on its help screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+
+from textual.screen import Screen
+
+from quizdl.errors import QuizdlError
+from quizdl.kb.text import Lang
+from quizdl.study.opening import explain_failure
+from quizdl.study.service import Study
+from quizdl.tui.i18n import tr
+from quizdl.tui.widgets.keybar import Key
+
+if TYPE_CHECKING:
+    from quizdl.tui.app import QuizdlApp
+
+T = TypeVar("T")
+
+
+class QuizdlScreen(Screen[Any]):
+    KEYS: ClassVar[list[Key]] = []
+    """The keys of this screen, for its key bar and the help screen."""
+
+    @property
+    def qapp(self) -> QuizdlApp:
+        return cast("QuizdlApp", self.app)
+
+    @property
+    def lang(self) -> Lang:
+        return self.qapp.lang
+
+    @property
+    def study(self) -> Study:
+        return self.qapp.study
+
+    def t(self, key: str, **values: object) -> str:
+        return tr(self.lang, key, **values)
+
+    def keys_now(self) -> list[Key]:
+        """The keys that work at this moment (a screen with phases narrows them)."""
+        return list(self.KEYS)
+
+    def study_call(
+        self,
+        fn: Callable[[], T],
+        done: Callable[[T], object],
+        failed: Callable[[str], object] | None = None,
+    ) -> None:
+        """Run `fn` on the study thread; `done(result)` back on the interface. A failure
+        is reported in plain words (and handed to `failed`), never as a traceback."""
+
+        async def job() -> None:
+            try:
+                result = await self.qapp.runner.call(fn)
+            except QuizdlError as exc:
+                message = str(exc)
+            except Exception as exc:
+                message = explain_failure(exc)
+            else:
+                done(result)
+                return
+            self.notify(self.t("app.failed", reason=message), severity="error", timeout=8)
+            if failed is not None:
+                failed(message)
+
+        self.run_worker(job(), group="study", exit_on_error=False)
+
+    def action_help(self) -> None:
+        from quizdl.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.KEYS))
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,202 @@
+"""The dashboard: what is due today per topic with its mastery, the streak, the week's
+reviews, a 30-day forecast and the last session; the keys to everything else."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import DataTable, Static
+
+from quizdl.study.overview import Overview, overview
+from quizdl.tui import fmt
+from quizdl.tui.screens.base import QuizdlScreen
+from quizdl.tui.widgets.charts import columns, fit
+from quizdl.tui.widgets.keybar import Key, KeyBar
+
+
+class DashboardScreen(QuizdlScreen):
+    KEYS: ClassVar[list[Key]] = [
+        Key("r", "review", "key.review"),
+        Key("t", "review_topic", "key.review_topic"),
+        Key("g", "quiz", "key.quiz"),
+        Key("b", "browse", "key.browse"),
+        Key("s", "stats", "key.stats"),
+        Key("c", "settings", "key.settings"),
+        Key("?", "help", "key.help"),
+        Key("q", "quit", "key.quit"),
+        Key("↑↓", "noop", "key.move", in_bar=False),
+        Key("enter", "review_topic", "key.review_topic", in_bar=False),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "review", show=False),
+        Binding("t", "review_topic", show=False),
+        Binding("g", "quiz", show=False),
+        Binding("b", "browse", show=False),
+        Binding("s", "stats", show=False),
+        Binding("c", "settings", show=False),
+        Binding("question_mark", "help", show=False),
+        Binding("q", "quit", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: Overview | None = None
+        self.topic_ids: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dash"):
+            with Horizontal(id="dash-head"):
+                yield Static(id="dash-due")
+                yield Static(id="dash-streak")
+            yield Static(id="dash-note")
+            yield DataTable(id="topics", cursor_type="row", zebra_stripes=True)
+            yield Static(id="dash-forecast")
+        yield KeyBar(self.KEYS, self.lang)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#topics", DataTable)
+        table.add_column(self.t("dash.topic"), key="topic")
+        for key in ("new", "learn", "review"):
+            table.add_column(self.t(f"dash.{key}"), key=key)
+        table.add_column(self.t("dash.mastery"), key="mastery")
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        if self.data is not None:
+            self.refresh_data()
+
+    def refresh_data(self) -> None:
+        study = self.study
+        self.study_call(lambda: overview(study), self.show)
+
+    def show(self, data: Overview) -> None:
+        self.data = data
+        lang = self.lang
+        due = data.due
+        head = [Content.styled(self.t("dash.due"), "bold")]
+        if due.total:
+            counts = self.t("dash.counts", new=due.new, learning=due.learning, review=due.review)
+            head.append(Content.styled(counts, "bold $accent"))
+        else:
+            head.append(Content.styled(self.t("dash.nothing_due"), "$success"))
+        self.query_one("#dash-due", Static).update(Content("\n").join(head))
+        streak = [
+            self.t("dash.streak", days=data.streak),
+            self.t("dash.week", count=data.reviews_this_week),
+            self.t("dash.today_done", count=data.reviews_today),
+        ]
+        self.query_one("#dash-streak", Static).update("\n".join(streak))
+        self.query_one("#dash-note", Static).update(self._note(data))
+        table = self.query_one("#topics", DataTable)
+        row = table.cursor_row
+        table.clear()
+        self.topic_ids = []
+        for topic in data.topics:
+            self.topic_ids.append(topic.topic)
+            table.add_row(
+                Text(fit(topic.title.get(lang), 34).plain),
+                _count(topic.due.new),
+                _count(topic.due.learning),
+                _count(topic.due.review),
+                Text.assemble(
+                    (fmt.bar(topic.mastery, 8), "green"), f" {fmt.percent(topic.mastery):>4}"
+                ),
+                key=topic.topic,
+            )
+        if data.topics:
+            table.move_cursor(row=min(row, len(data.topics) - 1))
+        forecast = columns(data.forecast, height=3, labels=_day_ruler(len(data.forecast)))
+        self.query_one("#dash-forecast", Static).update(
+            Content("\n").join([Content.styled(self.t("dash.forecast"), "bold"), forecast])
+        )
+
+    def _note(self, data: Overview) -> Content:
+        if not data.ever_reviewed:
+            kb = self.study.kb
+            text = self.t("dash.welcome", cards=len(kb.cards), topics=len(kb.topics))
+            return Content.styled(text, "$accent")
+        last = data.last_session
+        if last is None:
+            return Content.styled(self.t("dash.last_none"), "$text-muted")
+        now = self.study.clock.now()
+        when = fmt.when(last.started_at, self.study.clock.zone, now)
+        answered = last.correct + last.incorrect
+        text = self.t(
+            "dash.last", when=when, reviewed=last.reviewed, correct=last.correct, answered=answered
+        )
+        return Content.styled(text, "$text-muted")
+
+    # -- actions -------------------------------------------------------------------------
+    def action_review(self) -> None:
+        from quizdl.tui.screens.review import ReviewScreen
+
+        if self.data is not None:
+            self.app.push_screen(ReviewScreen(()))
+
+    def action_review_topic(self) -> None:
+        from quizdl.tui.screens.review import ReviewScreen
+
+        table = self.query_one("#topics", DataTable)
+        if self.data is not None and self.topic_ids:
+            self.app.push_screen(ReviewScreen((self.topic_ids[table.cursor_row],)))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_review_topic()
+
+    def action_quiz(self) -> None:
+        from quizdl.tui.screens.quiz import QuizScreen
+
+        table = self.query_one("#topics", DataTable)
+        chosen = self.topic_ids[table.cursor_row] if self.topic_ids else None
+        if self.data is not None:
+            self.app.push_screen(QuizScreen(chosen))
+
+    def action_browse(self) -> None:
+        from quizdl.tui.screens.browse import BrowseScreen
+
+        if self.data is not None:
+            self.app.push_screen(BrowseScreen())
+
+    def action_stats(self) -> None:
+        from quizdl.tui.screens.stats import StatsScreen
+
+        if self.data is not None:
+            self.app.push_screen(StatsScreen())
+
+    def action_settings(self) -> None:
+        from quizdl.tui.screens.settings import SettingsScreen
+
+        if self.data is not None:
+            self.app.push_screen(SettingsScreen())
+
+    async def action_quit(self) -> None:
+        await self.qapp.action_quit()
+
+    def action_noop(self) -> None:
+        """A key listed for help only (the table moves its own cursor)."""
+
+
+def _count(n: int) -> Text:
+    # DataTable cells are Rich text (a plain string would be read as markup)
+    return (
+        Text(str(n), style="bold", justify="right")
+        if n
+        else Text("·", style="dim", justify="right")
+    )
+
+
+def _day_ruler(days: int) -> str:
+    """Tick marks under the forecast: today, then every seventh day."""
+    marks = [" "] * days
+    for k in range(0, days, 7):
+        label = str(k)
+        for i, char in enumerate(label):
+            if k + i < days:
+                marks[k + i] = char
+    return "".join(marks)

@@ -1,0 +1,233 @@
+"""The quiz: choose topics and a number, answer freshly generated questions, then see
+the score, the time and every mistake with its worked solution. Outside the schedule."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Input, Label, SelectionList, Static
+
+from quizdl.study.items import AnswerResult
+from quizdl.study.quiz import Quiz, QuizResult, quiz_topics
+from quizdl.tui import fmt
+from quizdl.tui.screens.base import QuizdlScreen
+from quizdl.tui.widgets.card_text import CardFace, pick_mode, result_lines
+from quizdl.tui.widgets.keybar import Key, KeyBar
+
+DEFAULT_COUNT = 10
+
+
+class QuizScreen(QuizdlScreen):
+    KEYS: ClassVar[list[Key]] = [
+        Key("space", "noop", "key.pick", in_bar=False),
+        Key("ctrl+s", "start", "key.start"),
+        Key("1-9", "noop", "key.pick", in_bar=False),
+        Key("enter", "noop", "key.check"),
+        Key("enter", "noop", "key.next", in_bar=False),
+        Key("?", "help", "key.help"),
+        Key("esc", "back", "key.back"),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "start", show=False),
+        Binding("enter", "enter", show=False),
+        Binding("escape", "back", show=False),
+        Binding("question_mark", "help", show=False),
+        *(Binding(str(n), f"digit({n})", show=False) for n in range(1, 10)),
+    ]
+
+    def __init__(self, topic: str | None = None) -> None:
+        super().__init__()
+        self.preselected = topic
+        self.quiz: Quiz | None = None
+        self.face: CardFace | None = None
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        kb = self.study.kb
+        topics = quiz_topics(kb)
+        with Vertical(id="quiz-setup"):
+            yield Static(self.t("quiz.setup"), id="quiz-help")
+            yield SelectionList[str](
+                *((kb.topics[t].title.get(self.lang), t, t == self.preselected) for t in topics),
+                id="quiz-topics",
+            )
+            with Horizontal(id="quiz-count-row"):
+                yield Label(self.t("quiz.count"))
+                yield Input(str(DEFAULT_COUNT), id="quiz-count", type="integer")
+                yield Button(self.t("quiz.start"), id="quiz-start", variant="primary")
+        yield Static(id="quiz-head")
+        with VerticalScroll(id="quiz-scroll"):
+            yield Static(id="quiz-card")
+        yield Input(id="quiz-answer", placeholder=self.t("review.type_here"))
+        yield KeyBar(self.KEYS, self.lang)
+
+    def on_mount(self) -> None:
+        for selector in ("#quiz-head", "#quiz-scroll", "#quiz-answer"):
+            self.query_one(selector).display = False
+
+    # -- setup ---------------------------------------------------------------------------
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_start()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "quiz-count":
+            self.action_start()
+        elif not self.busy and self.face is not None and self.face.result is None:
+            if event.value.strip():
+                self._answer(event.value)
+
+    def action_start(self) -> None:
+        if self.quiz is not None or self.busy:
+            return
+        topics = tuple(self.query_one("#quiz-topics", SelectionList).selected)
+        text = self.query_one("#quiz-count", Input).value.strip()
+        count = int(text) if text.lstrip("-").isdigit() else DEFAULT_COUNT
+        study = self.study
+        lang = self.lang
+        self.busy = True
+
+        def make() -> Quiz:
+            return Quiz(study.kb, study.rng, topics, count, lang)
+
+        self.study_call(make, self._started, self._unblock)
+
+    def _started(self, quiz: Quiz) -> None:
+        self.quiz = quiz
+        self.busy = False
+        self.query_one("#quiz-setup").display = False
+        for selector in ("#quiz-head", "#quiz-scroll"):
+            self.query_one(selector).display = True
+        self._ask()
+
+    def _unblock(self, _message: str) -> None:
+        self.busy = False
+
+    # -- questions -----------------------------------------------------------------------
+    def _ask(self) -> None:
+        quiz = self.quiz
+        assert quiz is not None
+        item = quiz.current()
+        if item is None:
+            self._show_result(quiz.result())
+            return
+        self.face = CardFace(item)
+        head = self.t("quiz.question", n=quiz.position + 1, total=len(quiz.items))
+        self.query_one("#quiz-head", Static).update(Content.styled(head, "bold"))
+        answer = self.query_one("#quiz-answer", Input)
+        typing = pick_mode(item) == "type"
+        answer.display = typing
+        answer.disabled = False
+        answer.value = ""
+        if typing:
+            answer.focus()
+        else:
+            self.set_focus(None)
+        self._redraw()
+
+    def _redraw(self) -> None:
+        if self.face is None:
+            return
+        body = self.face.content(self.lang)
+        if self.face.result is not None:
+            body = Content("\n").join([body, Content.styled(self.t("quiz.next"), "$text-muted")])
+        self.query_one("#quiz-card", Static).update(body)
+
+    def action_digit(self, n: int) -> None:
+        face = self.face
+        if self.busy or face is None or face.result is not None:
+            return
+        mode = pick_mode(face.item)
+        options = len(face.item.choices) or len(face.item.order)
+        if mode not in ("choice", "choices", "order") or n > options:
+            return
+        if mode == "choice":
+            face.picks = [n]
+        elif mode == "choices":
+            face.picks = [p for p in face.picks if p != n] if n in face.picks else [*face.picks, n]
+        elif n not in face.picks:
+            face.picks.append(n)
+        if mode == "choice" or (mode == "order" and len(face.picks) == options):
+            self._answer_picks()
+        else:
+            self._redraw()
+
+    def action_enter(self) -> None:
+        face = self.face
+        if self.busy or face is None:
+            return
+        if face.result is not None:
+            self._ask()
+        elif pick_mode(face.item) in ("choices", "order") and face.picks:
+            self._answer_picks()
+
+    def _answer_picks(self) -> None:
+        face = self.face
+        assert face is not None
+        if pick_mode(face.item) == "order":
+            self._answer(" ".join(str(n) for n in face.picks))
+        else:
+            self._answer(" ".join(face.item.choices[n - 1][0] for n in face.picks))
+
+    def _answer(self, raw: str) -> None:
+        quiz = self.quiz
+        assert quiz is not None
+        self.busy = True
+        self.study_call(lambda: quiz.answer(raw), self._answered, self._unblock)
+
+    def _answered(self, result: AnswerResult) -> None:
+        self.busy = False
+        face = self.face
+        if face is None:
+            return
+        if result.correct is None:
+            face.unreadable = result.reason
+            face.picks = []
+        else:
+            face.unreadable = ""
+            face.result = result
+            self.query_one("#quiz-answer", Input).disabled = True
+            self.set_focus(None)
+        self._redraw()
+
+    # -- the end -------------------------------------------------------------------------
+    def _show_result(self, result: QuizResult) -> None:
+        self.face = None
+        self.query_one("#quiz-answer").display = False
+        self.query_one("#quiz-head", Static).update(
+            Content.styled(
+                self.t(
+                    "quiz.score",
+                    right=result.right,
+                    total=result.total,
+                    time=fmt.duration(self.lang, result.seconds),
+                ),
+                "bold",
+            )
+        )
+        lines: list[Content] = []
+        if not result.mistakes:
+            lines.append(Content.styled(self.t("quiz.perfect"), "$success"))
+        else:
+            lines.append(Content.styled(self.t("quiz.mistakes"), "bold"))
+        from quizdl.study import render
+
+        for n, mistake in enumerate(result.mistakes, 1):
+            lines += [
+                Content(""),
+                Content.assemble(
+                    (f"{n}. ", "bold $accent"), (render.prompt(mistake.item, self.lang), "bold")
+                ),
+                Content.assemble((self.t("quiz.your_answer") + ": ", "$text-muted"), mistake.raw),
+                *result_lines(mistake.result, self.lang),
+            ]
+        self.query_one("#quiz-card", Static).update(Content("\n").join(lines))
+        self.set_focus(self.query_one("#quiz-scroll"))
+
+    def action_noop(self) -> None:
+        """Listed for help only."""
