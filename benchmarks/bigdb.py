@@ -102,6 +102,41 @@ def _day_starts(zone: str, first: int, last: int, now: datetime) -> np.ndarray:
     )
 
 
+Prior = tuple[Any, Any, Any, Any, Any, Any, Any]  # step, S, D, due, last review, reps, lapses
+NEW_CARD: Prior = (NONE, NONE, NONE, NONE, NONE, 0, 0)
+
+
+def _rows(
+    card: np.ndarray,
+    day: Any,
+    t: Any,
+    rating: Any,
+    states: tuple[Any, Any],
+    after: tuple[Any, Any, Any],
+    elapsed: Any,
+    prior: Prior,
+) -> dict[str, np.ndarray]:
+    """Review rows of `card` (indices) answered at `t` (epoch s) on study `day`: the states
+    before and after, the memory after (stability, difficulty, due) and the card before."""
+    values = (card, day, t, rating, *states, *after, elapsed, *prior)
+    n = len(card)
+    return {
+        name: np.broadcast_to(np.asarray(v), (n,)) for name, v in zip(COLUMNS, values, strict=True)
+    }
+
+
+def _prior(card: dict[str, np.ndarray], index: np.ndarray) -> Prior:
+    return (
+        NONE,
+        card["s"][index],
+        card["d"][index],
+        card["due"][index],
+        card["t"][index],
+        card["reps"][index],
+        card["lapses"][index],
+    )
+
+
 class _History:
     """The vectorised simulation: cards learned on `intro_day`, reviewed on their due day."""
 
@@ -112,64 +147,30 @@ class _History:
         self.first = first
 
     def at(self, day: np.ndarray, secs: np.ndarray) -> np.ndarray:
-        return self.starts[day - self.first] + secs
+        moments: np.ndarray = self.starts[day - self.first] + secs
+        return moments
 
     def run(self, growth: float) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         rng = np.random.default_rng(self.seed)
         n = len(self.intro_day)
-        every = np.arange(n)
+        every, day0 = np.arange(n), self.intro_day
         p_fail = rng.beta(1.5, 13.5, n)
         d0 = rng.uniform(3.0, 7.0, n)
         # Per-card growth spreads the rounding thresholds, so the row count varies smoothly.
         pace = rng.uniform(0.85, 1.15, n)
-        t0 = self.at(self.intro_day, rng.uniform(*WAKING_SECS, n))
+        t0 = self.at(day0, rng.uniform(*WAKING_SECS, n))
+        t1 = t0 + STEP_SECS  # the learning step, then graduation with a 1-day interval
         s0 = 2.3 * rng.uniform(0.9, 1.1, n)
-        none = np.full(n, NONE)
+        graduated: Prior = (0, s0, d0, t1, t0, 1, 0)
         parts = [
-            _part(
-                every,
-                self.intro_day,
-                t0,
-                3,
-                0,
-                1,
-                s0,
-                d0,
-                t0 + STEP_SECS,
-                0.0,
-                none,
-                none,
-                none,
-                none,
-                none,
-                0,
-                0,
-            ),
-            _part(
-                every,
-                self.intro_day,
-                t0 + STEP_SECS,
-                3,
-                1,
-                2,
-                s0,
-                d0,
-                t0 + STEP_SECS + DAY,
-                STEP_SECS / DAY,
-                np.zeros(n),
-                s0,
-                d0,
-                t0 + STEP_SECS,
-                t0,
-                1,
-                0,
-            ),
+            _rows(every, day0, t0, 3, (0, 1), (s0, d0, t1), 0.0, NEW_CARD),
+            _rows(every, day0, t1, 3, (1, 2), (s0, d0, t1 + DAY), STEP_SECS / DAY, graduated),
         ]
         card = {
-            "last_day": self.intro_day.copy(),
+            "last_day": day0.copy(),
             "ivl": np.ones(n, dtype=np.int64),
-            "t": t0 + STEP_SECS,
-            "due": t0 + STEP_SECS + DAY,
+            "t": t1,
+            "due": t1 + DAY,
             "s": s0.copy(),
             "d": d0.copy(),
             "reps": np.full(n, 2, dtype=np.int64),
@@ -199,50 +200,20 @@ class _History:
             step_d = np.select([again, hard, easy], [1.2, 0.5, -0.5], -0.05)
             d_after = np.clip(d_before + step_d, 1.0, 10.0)
             due_after = np.where(again, t + STEP_SECS, t + new * DAY)
+            elapsed = (t - card["t"][active]) / DAY
+            after = (s_after, d_after, due_after)
+            states = (2, np.where(again, 3, 2))
             parts.append(
-                _part(
-                    active,
-                    day,
-                    t,
-                    rating,
-                    2,
-                    np.where(again, 3, 2),
-                    s_after,
-                    d_after,
-                    due_after,
-                    (t - card["t"][active]) / DAY,
-                    np.full(active.size, NONE),
-                    s_before,
-                    d_before,
-                    card["due"][active],
-                    card["t"][active],
-                    card["reps"][active],
-                    card["lapses"][active],
-                )
+                _rows(active, day, t, rating, states, after, elapsed, _prior(card, active))
             )
-            lapsed = active[again]
-            relearn_t = t[again] + STEP_SECS
-            parts.append(
-                _part(
-                    lapsed,
-                    day[again],
-                    relearn_t,
-                    3,
-                    3,
-                    2,
-                    s_after[again],
-                    d_after[again],
-                    relearn_t + new[again] * DAY,
-                    STEP_SECS / DAY,
-                    np.zeros(lapsed.size),
-                    s_after[again],
-                    d_after[again],
-                    due_after[again],
-                    t[again],
-                    card["reps"][lapsed] + 1,
-                    card["lapses"][lapsed] + 1,
-                )
-            )
+            # An Again is followed by one relearning step ten minutes later.
+            a, lapsed = again, active[again]
+            relearn_t = t[a] + STEP_SECS
+            reps, lapses = card["reps"][lapsed] + 1, card["lapses"][lapsed] + 1
+            relearning: Prior = (0, s_after[a], d_after[a], due_after[a], t[a], reps, lapses)
+            relearned = (s_after[a], d_after[a], relearn_t + new[a] * DAY)
+            step = STEP_SECS / DAY
+            parts.append(_rows(lapsed, day[a], relearn_t, 3, (3, 2), relearned, step, relearning))
             last_t = np.where(again, t + STEP_SECS, t)
             card["reps"][active] += 1 + again
             card["lapses"][active] += again
@@ -254,18 +225,6 @@ class _History:
             active = active[keep]
         rows = {name: np.concatenate([p[name] for p in parts]) for name in COLUMNS}
         return rows, card
-
-
-def _part(card: np.ndarray, day: Any, t: Any, rating: Any, before: Any, after: Any,
-          s_after: Any, d_after: Any, due_after: Any, elapsed: Any, step_before: Any,
-          s_before: Any, d_before: Any, due_before: Any, last_before: Any, reps: Any,
-          lapses: Any) -> dict[str, np.ndarray]:  # fmt: skip
-    values = (card, day, t, rating, before, after, s_after, d_after, due_after, elapsed,
-              step_before, s_before, d_before, due_before, last_before, reps, lapses)  # fmt: skip
-    n = len(card)
-    return {
-        name: np.broadcast_to(np.asarray(v), (n,)) for name, v in zip(COLUMNS, values, strict=True)
-    }
 
 
 def _calibrated(
@@ -349,7 +308,10 @@ def build(
     database.dispose()
     connection = sqlite3.connect(path, isolation_level=None)
     try:
+        # A throwaway file until it is complete: no journal, a large page cache for the indexes.
+        connection.execute("PRAGMA journal_mode=OFF")
         connection.execute("PRAGMA synchronous=OFF")
+        connection.execute("PRAGMA cache_size=-262144")
         connection.execute("BEGIN")
         _write(connection, rng, rows, card, cards, seen, learning, now)
         connection.execute("COMMIT")
@@ -382,16 +344,15 @@ def _today(
     s_after = np.maximum(0.2, card["s"][lapsing] * 0.25)
     d_after = np.clip(card["d"][lapsing] + 1.2, 1.0, 10.0)
     zeros = np.zeros(lapsing.size, dtype=np.int64)
-    failed = _part(lapsing, zeros, t, 1, 2, 3, s_after, d_after, t + STEP_SECS,
-                   (t - card["t"][lapsing]) / DAY, np.full(lapsing.size, NONE), card["s"][lapsing],
-                   card["d"][lapsing], card["due"][lapsing], card["t"][lapsing],
-                   card["reps"][lapsing], card["lapses"][lapsing])  # fmt: skip
+    lapsed_after = (s_after, d_after, t + STEP_SECS)
+    elapsed = (t - card["t"][lapsing]) / DAY
+    failed = _rows(lapsing, zeros, t, 1, (2, 3), lapsed_after, elapsed, _prior(card, lapsing))
     starting = np.arange(seen, seen + learning)
     t_new = now - rng.uniform(60, 1200, learning)
     s_new, d_new = 2.3 * rng.uniform(0.9, 1.1, learning), rng.uniform(3.0, 7.0, learning)
-    none = np.full(learning, NONE)
-    started = _part(starting, np.zeros(learning, dtype=np.int64), t_new, 3, 0, 1, s_new, d_new,
-                    t_new + STEP_SECS, 0.0, none, none, none, none, none, 0, 0)  # fmt: skip
+    day0 = np.zeros(learning, dtype=np.int64)
+    new_after = (s_new, d_new, t_new + STEP_SECS)
+    started = _rows(starting, day0, t_new, 3, (0, 1), new_after, 0.0, NEW_CARD)
     rows = {name: np.concatenate([rows[name], failed[name], started[name]]) for name in COLUMNS}
     card["relearning"] = lapsing
     card["learning"] = starting
@@ -551,32 +512,33 @@ def _review_rows(
     durations = rng.integers(2000, 20000, n).tolist()
     seeds = rng.integers(0, 2**31, n).tolist()
     answers = rng.integers(1, 10_000, n).tolist()
-    columns = [chunk[name].tolist() for name in COLUMNS]
-    for i, (c, _day, _t, rating, before, after, s, d, _due, elapsed, step, s0, d0, _due0,
-            last0, reps, lapses) in enumerate(zip(*columns, strict=True)):  # fmt: skip
-        cid = ids[c]
+    col = {name: chunk[name].tolist() for name in COLUMNS}
+    for i in range(n):
+        c, before, step = col["card"][i], col["state_before"][i], col["step_before"][i]
+        rating = col["rating"][i]
         fresh = before == 0
         prior = (
             f'{{"state": {before}, "step": {"null" if step == NONE else int(step)}, '
-            f'"stability": {_num(s0)}, "difficulty": {_num(d0)}, '
+            f'"stability": {_num(col["s_before"][i])}, "difficulty": {_num(col["d_before"][i])}, '
             f'"due": {"null" if fresh else json.dumps(_json_time(due_before[i]))}, '
             f'"last_review": {"null" if fresh else json.dumps(_json_time(last_before[i]))}, '
-            f'"reps": {reps}, "lapses": {lapses}, "suspended": false, "buried_until": null, '
-            f'"leech": false, "reviewed_hash": {"null" if fresh else json.dumps(hashes[c])}}}'
+            f'"reps": {col["reps_before"][i]}, "lapses": {col["lapses_before"][i]}, '
+            f'"suspended": false, "buried_until": null, "leech": false, '
+            f'"reviewed_hash": {"null" if fresh else json.dumps(hashes[c])}}}'
         )
         generated = c % GENERATED_EVERY == 0
         answer = str(answers[i])
         yield (
-            cid,
+            ids[c],
             int(sessions[i]),
             at[i],
             rating,
             before,
-            after,
-            s,
-            d,
+            col["state_after"][i],
+            col["s_after"][i],
+            col["d_after"][i],
             due_after[i],
-            elapsed,
+            col["elapsed"][i],
             durations[i],
             hashes[c],
             prior,
@@ -599,9 +561,12 @@ def _review_rows(
 
 
 def _counts(path: Path) -> dict[str, int]:
-    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    connection = sqlite3.connect(path)
     try:
-        scalar = lambda sql: int(connection.execute(sql).fetchone()[0])  # noqa: E731
+
+        def scalar(sql: str) -> int:
+            return int(connection.execute(sql).fetchone()[0])
+
         return {
             "cards": scalar("SELECT count(*) FROM card_states"),
             "reviews": scalar("SELECT count(*) FROM reviews"),
@@ -617,17 +582,28 @@ def _counts(path: Path) -> dict[str, int]:
         connection.close()
 
 
+def _schema_stamp() -> str:
+    """Changes with the shipped migrations, so a schema change (a new index) rebuilds."""
+    digest = hashlib.sha256()
+    for script in sorted((migrate.MIGRATIONS_DIR / "versions").glob("*.py")):
+        digest.update(script.name.encode() + script.read_bytes())
+    return digest.hexdigest()[:8]
+
+
 def cached(
     cards: int = 100_000, reviews: int = 1_000_000, seed: int = 0
 ) -> tuple[Path, dict[str, Any]]:
     """The database under benchmarks/out/ (built if missing) and its build report, kept beside
-    it as JSON ("cached": true when reused). Keyed by parameters and BUILD_FORMAT."""
+    it as JSON ("cached": true when reused). Keyed by the parameters, BUILD_FORMAT and the
+    migrations; older builds are removed."""
     OUT_DIR.mkdir(exist_ok=True)
-    stem = f"quizdl_bigdb_c{cards}_r{reviews}_s{seed}_f{BUILD_FORMAT}"
+    stem = f"quizdl_bigdb_c{cards}_r{reviews}_s{seed}_f{BUILD_FORMAT}_m{_schema_stamp()}"
     path, report_path = OUT_DIR / f"{stem}.db", OUT_DIR / f"{stem}.json"
     if path.exists() and report_path.exists():
         report: dict[str, Any] = json.loads(report_path.read_text())
         return path, {**report, "cached": True}
+    for old in OUT_DIR.glob(f"quizdl_bigdb_c{cards}_r{reviews}_s{seed}_*"):
+        old.unlink()
     with tempfile.TemporaryDirectory(dir=OUT_DIR) as scratch:
         building = Path(scratch) / "quizdl.db"
         report = build(building, cards, reviews, seed)

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -33,37 +34,42 @@ from benchmarks.bigdb import REFERENCE_NOW, SECTION_SIZE, TOPICS, cached  # noqa
 
 
 def synthetic_kb(cards: int) -> Any:
-    """The knowledge base that matches the big database's card ids (built in memory:
-    100,000 cards from YAML would measure the YAML parser, not the study module)."""
+    """The knowledge base that matches the big database's card ids, stored as the loader
+    stores content (KnowledgeBase.from_cards: compact, built on access). Built in memory:
+    100,000 cards from YAML would measure the YAML parser, not the study module."""
     from quizdl.kb.loader import KnowledgeBase
     from quizdl.kb.schema import BasicCard, GeneratedCard, Source, TopicMeta
     from quizdl.kb.text import Text
 
-    kb = KnowledgeBase()
-    per_topic = -(-cards // TOPICS)
-    for t in range(TOPICS):
-        tid = f"bench-{t:02d}"
-        kb.topics[tid] = TopicMeta.model_construct(
-            id=tid, title=Text.same(tid), source=Source.model_construct(note="b.md", section=tid),
+    topics = [
+        TopicMeta.model_construct(
+            id=f"bench-{t:02d}", title=Text.same(f"bench-{t:02d}"),
+            source=Source.model_construct(note="b.md", section=f"bench-{t:02d}"),
             order=t, summary=None, references=[], excerpts=[],
-        )  # fmt: skip
-    for i in range(cards):
-        cid = f"bench-{i // per_topic:02d}/card-{i:06d}"
-        common = {
-            "id": cid, "tags": ["bench"], "explain": None, "origin": None,
-            "source": Source.model_construct(note="b.md", section=f"Section {i // SECTION_SIZE}"),
-        }  # fmt: skip
-        if i % 5 == 0:
-            card: Any = GeneratedCard.model_construct(
-                kind="generated", generator="activation-derivative", params={}, title=None, **common
-            )
-        else:
-            card = BasicCard.model_construct(
-                kind="basic", front=Text.same(f"Q{i}"), back=Text.same(f"A{i}"), **common
-            )
-        kb.cards[cid] = card
-        kb.topic_of[cid] = cid.split("/")[0]
-    return kb
+        )
+        for t in range(TOPICS)
+    ]  # fmt: skip
+    per_topic = -(-cards // TOPICS)
+
+    def generate() -> Iterator[Any]:  # one card at a time: the store keeps none of them
+        for i in range(cards):
+            section = f"Section {i // SECTION_SIZE}"
+            common = {
+                "id": f"bench-{i // per_topic:02d}/card-{i:06d}", "tags": ["bench"],
+                "explain": None, "origin": None,
+                "source": Source.model_construct(note="b.md", section=section),
+            }  # fmt: skip
+            if i % 5 == 0:
+                yield GeneratedCard.model_construct(
+                    kind="generated", generator="activation-derivative", params={}, title=None,
+                    **common,
+                )  # fmt: skip
+            else:
+                yield BasicCard.model_construct(
+                    kind="basic", front=Text.same(f"Q{i}"), back=Text.same(f"A{i}"), **common
+                )
+
+    return KnowledgeBase.from_cards(topics, generate())
 
 
 def quizdl_child(path: Path, answers: int) -> dict[str, Any]:

@@ -76,12 +76,103 @@ def build_parser() -> argparse.ArgumentParser:
     )
     review.add_argument("--jsonl", action="store_true", help="speak the JSON-lines protocol")
     _study_options(review)
+    optimize = sub.add_parser(
+        "optimize",
+        help="fit FSRS parameters to your review history (time-series split, before/after)",
+        description="Fit FSRS parameters to the profile's review history (or to --revlog CSV) "
+        "and report log loss, RMSE(bins) and AUC before and after, on a 5-fold time-series "
+        "split. The parameters are saved to the profile only with --apply, and only when they "
+        "predict later reviews better.",
+    )
+    optimize.add_argument(
+        "--revlog",
+        metavar="CSV",
+        help="fit an external review log (card_id, review_rating, review_time) instead",
+    )
+    optimize.add_argument("--apply", action="store_true", help="save the fitted parameters")
+    optimize.add_argument("--json", action="store_true", help="print JSON")
+    _database_options(optimize)
+    doctor = sub.add_parser(
+        "doctor",
+        help="check the database (integrity, card states against the log) or restore a backup",
+        description="Check the database: SQLite integrity and foreign keys, card states "
+        "against the review log, orphaned reviews, retired cards; list the backups. Exit 0 "
+        "healthy, 1 problems found, 2 unusable file. --restore replaces the database with a "
+        "backup, after checking it and backing up the current file.",
+    )
+    doctor.add_argument("--quick", action="store_true", help="quick_check, not integrity_check")
+    doctor.add_argument(
+        "--restore", metavar="BACKUP", help="restore this backup (a path or a backup's name)"
+    )
+    _database_options(doctor)
+    stats = sub.add_parser(
+        "stats",
+        help="statistics: due, streak, retention, forecast, mastery per topic, leeches",
+        description="Today's counts, what is due, the streak, answers per day, true retention "
+        "by week and month, the 30-day forecast, mastery per topic, review intervals and "
+        "leeches, as tables; with --json, the same data for scripts.",
+    )
+    stats.add_argument("--json", action="store_true", help="print JSON")
+    _database_options(stats)
+    export = sub.add_parser(
+        "export",
+        help="export: a JSON backup, CSV, the FSRS review log, an Anki deck, a report",
+        description="Write an export. json: a backup of the whole database (all profiles; "
+        "`quizdl restore` reads it back). csv: one row per card, and the review log in "
+        "NAME-reviews.csv. revlog: the review log in the columns of the FSRS optimizer "
+        "(card_id, review_time, review_rating, review_state, review_duration). apkg: an Anki "
+        "deck of the content. md, html: a progress report. Files appear only when complete; "
+        "an existing file is kept unless --force.",
+    )
+    export.add_argument(
+        "--format",
+        required=True,
+        choices=("json", "csv", "revlog", "apkg", "md", "html"),
+        help="what to write",
+    )
+    export.add_argument("-o", "--output", required=True, metavar="PATH", help="the file to write")
+    export.add_argument(
+        "--topic", action="append", default=[], metavar="T", help="only this topic (repeatable)"
+    )
+    export.add_argument("--force", action="store_true", help="overwrite an existing file")
+    export.add_argument(
+        "--progress", action="store_true", help="show progress on stderr even when not a terminal"
+    )
+    _database_options(export)
+    restore = sub.add_parser(
+        "restore",
+        help="rebuild the database from a JSON backup (quizdl export --format json)",
+        description="Restore a JSON backup into an empty home, in one transaction: exporting "
+        "the result again gives the same file. A home that holds data is refused unless "
+        "--merge: then reviews already there are skipped, the newer state of each card is "
+        "kept, and the home's settings win over the backup's. A damaged or foreign file is "
+        "refused and nothing is changed.",
+    )
+    restore.add_argument("file", metavar="FILE", help="the backup (.json)")
+    restore.add_argument("--merge", action="store_true", help="merge into a home that has data")
+    restore.add_argument(
+        "--progress", action="store_true", help="show progress on stderr even when not a terminal"
+    )
+    restore.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL (default: QUIZDL_DB_URL, else SQLite in QUIZDL_HOME)",
+    )
     sub.add_parser(
         "summary",
         help="print a summary of the content and the commands (what `quizdl` prints "
         "when it is not run in a terminal)",
     )
     return parser
+
+
+def _database_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database URL (default: QUIZDL_DB_URL, else SQLite in QUIZDL_HOME)",
+    )
+    parser.add_argument("--profile", default="default", help="learner profile (default: default)")
 
 
 def _study_options(parser: argparse.ArgumentParser) -> None:
@@ -106,6 +197,11 @@ COMMANDS = {
     "gen": "gen",
     "review": "review",
     "summary": "summary",
+    "optimize": "optimize",
+    "doctor": "doctor",
+    "stats": "stats",
+    "export": "export",
+    "restore": "restore",
     None: "app",
 }
 

@@ -40,7 +40,7 @@ def load_content(
 
 def open_study(args: argparse.Namespace) -> Any:
     """The database (migrated to the current schema), the content and a Study for the profile."""
-    from quizdl.store import migrate
+    from quizdl.store import backup, migrate
     from quizdl.store.db import Database, default_url
     from quizdl.study.service import Study
 
@@ -48,5 +48,7 @@ def open_study(args: argparse.Namespace) -> Any:
     if count:
         raise ContentError([f"{count} problem(s) in the content"])
     database = Database(default_url(getattr(args, "db", None)))
+    backup.backup_before_upgrade(database)  # only when upgrade is about to change the schema
     migrate.upgrade(database)
+    backup.daily_backup(database)  # the first session of a study day
     return Study(database, kb, profile=getattr(args, "profile", "default"), lang=language(args))

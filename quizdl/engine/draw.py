@@ -56,7 +56,12 @@ class Draw:
         return spec.low, spec.high
 
     def int(self, name: str) -> builtins.int:
-        low, high = self.bounds(name)
+        # bounds() written out: a build draws several values, each in a few microseconds
+        if name in self._ranges:
+            low, high = self._ranges[name]
+        else:
+            spec = self._specs[name]
+            low, high = spec.low, spec.high
         return int(self.rng.integers(math.ceil(low), math.floor(high), endpoint=True))
 
     def float(self, name: str, decimals: builtins.int = 2) -> builtins.float:
@@ -91,7 +96,7 @@ class Draw:
         than `ints` (rng.integers with a size), and as deterministic (an IEEE product and a
         truncation; x < 1 keeps every value ≤ high)."""
         span = high - low + 1
-        if size < 16:
+        if size < 20:
             return [low + int(x * span) for x in self.rng.random(size).tolist()]
         # numpy's float64 product and truncation are Python's, faster for longer vectors
         values: list[builtins.int] = (

@@ -19,14 +19,14 @@ PostgreSQL keeps as TIMESTAMP WITHOUT TIME ZONE.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import DateTime, Executable, String, Text
-from sqlalchemy.engine import Compiled, Dialect
+from sqlalchemy import DateTime, String, Text
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.expression import ClauseElement, ColumnElement, FunctionElement
 from sqlalchemy.types import BigInteger
 
 from quizdl.store.db import Database
@@ -81,9 +81,11 @@ def _iso_postgresql(element: IsoUtc, compiler: SQLCompiler, **kw: Any) -> str:
 
 @compiles(EpochMs, "sqlite")
 def _ms_sqlite(element: EpochMs, compiler: SQLCompiler, **kw: Any) -> str:
-    # Integer arithmetic only: julianday() would go through a double and round.
+    # Whole seconds from the text without its fraction (SQLite rounds a fraction to
+    # milliseconds, so 23:59:59.9996 would become the next second), then the milliseconds.
     c = _arg(compiler, element, **kw)
-    return f"(CAST(strftime('%s', {c}) AS INTEGER) * 1000 + CAST(substr({c}, 21, 3) AS INTEGER))"
+    seconds = f"CAST(strftime('%s', substr({c}, 1, 19)) AS INTEGER)"
+    return f"({seconds} * 1000 + CAST(substr({c}, 21, 3) AS INTEGER))"
 
 
 @compiles(EpochMs, "postgresql")
@@ -115,6 +117,29 @@ def _json_postgresql(element: JsonText, compiler: SQLCompiler, **kw: Any) -> str
     return f"CAST({_arg(compiler, element, **kw)} AS JSON)"
 
 
+class CsvLine(FunctionElement[str]):
+    """Values joined by commas as text, NULL as an empty field (no quoting: for values
+    that need none)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(CsvLine, "sqlite")
+def _csv_sqlite(element: CsvLine, compiler: SQLCompiler, **kw: Any) -> str:
+    # One printf costs less than a chain of ||; printf writes NULL as nothing.
+    values = [str(compiler.process(c, **kw)) for c in element.clauses]
+    return f"printf('{','.join(['%s'] * len(values))}', {', '.join(values)})"
+
+
+@compiles(CsvLine, "postgresql")
+def _csv_postgresql(element: CsvLine, compiler: SQLCompiler, **kw: Any) -> str:
+    # concat() takes NULL as empty text (concat_ws would drop the field).
+    values = [str(compiler.process(c, **kw)) for c in element.clauses]
+    separator = ", ',', "
+    return f"concat({separator.join(values)})"
+
+
 def iso_utc(column: ColumnElement[Any]) -> IsoUtc:
     return IsoUtc(column)
 
@@ -134,7 +159,8 @@ class ReadSnapshot:
         self.dialect: Dialect = database.engine.dialect
         self.is_sqlite = database.is_sqlite
         self._connection = database.engine.raw_connection()
-        self._compiled: dict[int, tuple[Executable, Compiled]] = {}
+        self._compiled: dict[int, tuple[ClauseElement, SQLCompiler]] = {}
+        self._cursors = 0
         cursor = self._connection.cursor()
         if self.is_sqlite:
             cursor.execute("BEGIN")  # the driver is in autocommit mode (see store.db)
@@ -142,7 +168,7 @@ class ReadSnapshot:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.close()
 
-    def rows(self, statement: Executable, params: Mapping[str, Any] | None = None) -> list[Any]:
+    def rows(self, statement: ClauseElement, params: Mapping[str, Any] | None = None) -> list[Any]:
         """All rows of `statement`, as the driver's tuples."""
         sql, values = self._prepare(statement, params or {})
         cursor = self._connection.cursor()
@@ -152,19 +178,58 @@ class ReadSnapshot:
         finally:
             cursor.close()
 
-    def scalar(self, statement: Executable, params: Mapping[str, Any] | None = None) -> Any:
+    def stream(
+        self,
+        statement: ClauseElement,
+        params: Mapping[str, Any] | None = None,
+        size: int = 5000,
+    ) -> Iterator[list[Any]]:
+        """The rows of `statement` in lists of up to `size`, never all in memory
+        (PostgreSQL: a server-side cursor; SQLite's cursor reads as it goes)."""
+        sql, values = self._prepare(statement, params or {})
+        if self.is_sqlite:
+            cursor = self._connection.cursor()
+        else:
+            self._cursors += 1
+            cursor = self._connection.cursor(name=f"quizdl_export_{self._cursors}")
+        try:
+            cursor.execute(sql, values)
+            while True:
+                rows = cursor.fetchmany(size)
+                if not rows:
+                    return
+                yield list(rows)
+        finally:
+            cursor.close()
+
+    def scalar(self, statement: ClauseElement, params: Mapping[str, Any] | None = None) -> Any:
         found = self.rows(statement, params)
         return found[0][0] if found else None
 
-    def _prepare(
-        self, statement: Executable, params: Mapping[str, Any]
-    ) -> tuple[str, Sequence[Any] | Mapping[str, Any]]:
+    def for_driver(self, statement: ClauseElement, params: Mapping[str, Any]) -> dict[str, Any]:
+        """The statement as the driver takes it, for another process to run (SQLite):
+        {"sql", "names" (the parameters in order), "values" (by name)}."""
+        compiled = self._compile(statement)
+        return {
+            "sql": str(compiled),
+            "names": list(compiled.positiontup or []),
+            "values": dict(compiled.construct_params(dict(params)) or {}),
+        }
+
+    def _compile(self, statement: ClauseElement) -> SQLCompiler:
         cached = self._compiled.get(id(statement))
         if cached is None or cached[0] is not statement:
-            cached = (statement, statement.compile(dialect=self.dialect))
+            compiled = statement.compile(dialect=self.dialect)
+            assert isinstance(compiled, SQLCompiler)
+            cached = (statement, compiled)
             self._compiled[id(statement)] = cached
-        compiled = cached[1]
-        values = compiled.construct_params(dict(params))
+        return cached[1]
+
+    def _prepare(
+        self, statement: ClauseElement, params: Mapping[str, Any]
+    ) -> tuple[str, Sequence[Any] | Mapping[str, Any]]:
+        compiled = self._compile(statement)
+        values = dict(compiled.construct_params(dict(params)) or {})
         if self.dialect.positional:
             names = compiled.positiontup or []
             return str(compiled), [values[name] for name in names]

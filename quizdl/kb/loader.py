@@ -1,42 +1,95 @@
-"""Loading the knowledge base: every file validated, every problem reported at once."""
+"""Loading the knowledge base: every file validated, every problem reported at once.
+
+Files that loaded without a problem before and have not changed since (same path, size and
+modification time) are taken from the content cache (quizdl.kb.cache) instead of being
+parsed again; checks across files (duplicate ids) are made on every load.
+"""
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from quizdl.errors import ContentError
+from quizdl.kb import cache as content_cache
+from quizdl.kb.cards import (
+    CardFacts,
+    CardStore,
+    CardStoreBuilder,
+    Location,
+    Segment,
+    SegmentWriter,
+)
 from quizdl.kb.paths import shipped_content_dir
 from quizdl.kb.problems import Problem, display_path
 from quizdl.kb.schema import Card, GeneratedCard, TopicFile, TopicMeta
-from quizdl.kb.validate import problems_from_errors
-from quizdl.kb.yamlsrc import Document, read_document
+
+if TYPE_CHECKING:
+    from quizdl.kb.yamlsrc import Document
+
+__all__ = ["KnowledgeBase", "Location", "content_files", "load", "load_or_raise"]
 
 CONTENT_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True)
-class Location:
-    path: Path
-    line: int
-
-
 @dataclass
 class KnowledgeBase:
-    """Topics and cards by id, and where each card is written (for editing)."""
+    """Topics and cards by id, and where each card is written (for editing).
+
+    `cards` stores every card compactly and builds its model on access; `topic_of`, `where`
+    and the facts below (content hash, section, kind) are answered without building one.
+    """
 
     topics: dict[str, TopicMeta] = field(default_factory=dict)
-    cards: dict[str, Card] = field(default_factory=dict)
-    topic_of: dict[str, str] = field(default_factory=dict)
-    where: dict[str, Location] = field(default_factory=dict)
+    cards: CardStore = field(default_factory=CardStore)
     files: list[Path] = field(default_factory=list)
 
+    @property
+    def topic_of(self) -> Mapping[str, str]:
+        return self.cards.topic_of
+
+    @property
+    def where(self) -> Mapping[str, Location]:
+        return self.cards.where
+
+    def content_hash(self, card_id: str) -> str:
+        """Equal to schema.content_hash(self.cards[card_id]), without building the card."""
+        return self.cards.content_hash(card_id)
+
+    def section_of(self, card_id: str) -> str:
+        return self.cards.section_of(card_id)
+
+    def kind_of(self, card_id: str) -> str:
+        return self.cards.kind_of(card_id)
+
+    def facts(self, card_id: str) -> CardFacts:
+        return self.cards.facts(card_id)
+
     def cards_of(self, topic_id: str) -> list[Card]:
-        return [card for card_id, card in self.cards.items() if self.topic_of[card_id] == topic_id]
+        topic_of = self.topic_of
+        return [self.cards[card_id] for card_id in self.cards if topic_of[card_id] == topic_id]
+
+    @classmethod
+    def from_cards(cls, topics: Iterable[TopicMeta], cards: Iterable[Card]) -> KnowledgeBase:
+        """A knowledge base of validated cards (each in the topic its id starts with), stored
+        as the loader stores them; cards are taken one at a time, none is kept."""
+        kb = cls(topics={topic.id: topic for topic in topics})
+        builder = CardStoreBuilder()
+        for topic, run in groupby(cards, key=lambda card: card.id.split("/", 1)[0]):
+            if topic not in kb.topics:
+                raise ValueError(f"card topic {topic!r} is not among the topics")
+            writer = SegmentWriter()
+            for card in run:
+                writer.add(card)
+            builder.add(writer.finish(), topic)
+        kb.cards = builder.build()
+        return kb
 
 
 def content_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
@@ -55,80 +108,185 @@ def content_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
 
 
 def load(
-    extra: Sequence[Path] = (), *, shipped: bool = True
+    extra: Sequence[Path] = (), *, shipped: bool = True, cache: bool | Path = True
 ) -> tuple[KnowledgeBase, list[Problem]]:
     """Load the shipped content (unless `shipped` is false) plus `extra` files and folders.
 
     Returns the knowledge base of every valid topic and the problems found in all files.
+    `cache`: True for the content cache in its usual place (cache.default_cache_file), a
+    path for another cache file, False to parse every file.
     """
     roots = ([shipped_content_dir()] if shipped else []) + list(extra)
     files, problems = content_files(roots)
+    cache_file = content_cache.default_cache_file() if cache is True else cache or None
+    stamp = content_cache.code_stamp() if cache_file else ""
+    before = (
+        content_cache.read_cache(cache_file, stamp)
+        if cache_file
+        else content_cache.CacheContents({}, usable=True)
+    )
+    registry: list[str] = []  # the generator stamp, computed when first needed
+
+    def registry_stamp() -> str:
+        if not registry:
+            registry.append(content_cache.registry_stamp())
+        return registry[0]
+
+    started = time.time_ns()
+    builder = CardStoreBuilder()
+    seen = _FirstUse(builder)
     kb = KnowledgeBase(files=files)
-    first_card: dict[str, tuple[str, int]] = {}
-    first_topic: dict[str, tuple[str, int]] = {}
+    kept: dict[str, content_cache.CachedFile] = {}
     for path in files:
-        doc, found = read_document(path, display_path(path))
-        problems.extend(found)
-        if doc is None or found:
+        shown = display_path(path)
+        key = content_cache.FileKey.of(path)
+        entry = before.entries.get(str(path))
+        usable = entry is not None and entry.key == key
+        if entry is not None and entry.registry is not None and usable:
+            usable = entry.registry == registry_stamp()
+        if entry is not None and usable and seen.free(entry.topic.id, entry.segment.ids):
+            seen.topics[entry.topic.id] = (shown, entry.topic_line)
+            _add(kb, builder, path, entry.topic, entry.segment)
+            kept[str(path)] = entry
             continue
-        try:
-            topic_file = TopicFile.model_validate(doc.data)
-        except ValidationError as exc:
-            problems.extend(problems_from_errors(doc, exc.errors()))
+        loaded = _parse(path, shown, seen, problems)
+        if loaded is None:
             continue
-        file_problems = _check_file(doc, topic_file, first_card, first_topic)
-        problems.extend(file_problems)
-        if not file_problems:
-            _add(kb, path, doc, topic_file)
+        topic, topic_line, segment = loaded
+        _add(kb, builder, path, topic, segment)
+        seen.forget(segment.ids)  # the store answers for them from now on
+        if cache_file and key is not None and key.settled(started):
+            generated = segment.has_kind("generated")
+            kept[str(path)] = content_cache.CachedFile(
+                key, registry_stamp() if generated else None, topic, topic_line, segment
+            )
+    kb.cards = builder.build()
+    if cache_file:
+        _update_cache(cache_file, stamp, before, kept)
     problems.sort(key=lambda p: (p.path, p.line, p.col))
     return kb, problems
 
 
-def load_or_raise(extra: Sequence[Path] = (), *, shipped: bool = True) -> KnowledgeBase:
-    kb, problems = load(extra, shipped=shipped)
+def load_or_raise(
+    extra: Sequence[Path] = (), *, shipped: bool = True, cache: bool | Path = True
+) -> KnowledgeBase:
+    kb, problems = load(extra, shipped=shipped, cache=cache)
     if problems:
         raise ContentError(list(problems))
     return kb
 
 
-def _add(kb: KnowledgeBase, path: Path, doc: Document, topic_file: TopicFile) -> None:
-    topic = topic_file.topic
+def _add(
+    kb: KnowledgeBase, builder: CardStoreBuilder, path: Path, topic: TopicMeta, segment: Segment
+) -> None:
     kb.topics[topic.id] = topic
+    builder.add(segment, topic.id, path)
+
+
+def _parse(
+    path: Path, shown: str, seen: _FirstUse, problems: list[Problem]
+) -> tuple[TopicMeta, int, Segment] | None:
+    """Read, validate and check one file; its topic, the line of the topic id and its cards
+    when it has no problem (the problems go to `problems`)."""
+    # The YAML reader and the error wording are needed only for files not in the cache.
+    from quizdl.kb.validate import problems_from_errors
+    from quizdl.kb.yamlsrc import read_document
+
+    doc, found = read_document(path, shown)
+    problems.extend(found)
+    if doc is None or found:
+        return None
+    try:
+        topic_file = TopicFile.model_validate(doc.data)
+    except ValidationError as exc:
+        problems.extend(problems_from_errors(doc, exc.errors()))
+        return None
+    file_problems = _check_file(doc, topic_file, seen)
+    problems.extend(file_problems)
+    if file_problems:
+        return None
+    writer = SegmentWriter()
     for index, card in enumerate(topic_file.cards):
-        kb.cards[card.id] = card
-        kb.topic_of[card.id] = topic.id
-        kb.where[card.id] = Location(path, doc.pos(("cards", index))[0])
+        line = doc.pos(("cards", index))[0]
+        writer.add(card, line=line, id_line=doc.pos(("cards", index, "id"))[0])
+    return topic_file.topic, doc.pos(("topic", "id"))[0], writer.finish()
 
 
-def _check_file(
-    doc: Document,
-    topic_file: TopicFile,
-    first_card: dict[str, tuple[str, int]],
-    first_topic: dict[str, tuple[str, int]],
-) -> list[Problem]:
+def _update_cache(
+    cache_file: Path,
+    stamp: str,
+    before: content_cache.CacheContents,
+    kept: dict[str, content_cache.CachedFile],
+) -> None:
+    """Write the cache when it changed: this load's valid files, plus the entries of files
+    not loaded this time that are still as they were (another content folder, say)."""
+    changed = not before.usable or any(before.entries.get(p) is not e for p, e in kept.items())
+    merged = dict(kept)
+    for name, entry in before.entries.items():
+        if name in kept:
+            continue
+        if entry.key == content_cache.FileKey.of(Path(name)):
+            merged[name] = entry
+        else:
+            changed = True  # the file changed, went away or no longer loads
+    if changed:
+        content_cache.write_cache(cache_file, stamp, merged)
+
+
+class _FirstUse:
+    """Where each topic and card id was first given, for duplicate-id messages. Cards of
+    files already in the store are found there; those of a file being checked, or of a file
+    left out for its problems, are kept here."""
+
+    def __init__(self, builder: CardStoreBuilder) -> None:
+        self._store = builder.store
+        self.topics: dict[str, tuple[str, int]] = {}
+        self.cards: dict[str, tuple[str, int]] = {}
+
+    def card(self, card_id: str) -> tuple[str, int] | None:
+        found = self.cards.get(card_id)
+        if found is None:
+            position = self._store.id_position(card_id)
+            if position is not None:
+                found = (display_path(position[0]), position[1])
+        return found
+
+    def free(self, topic_id: str, card_ids: Iterable[str]) -> bool:
+        """No id of a file is taken yet (else the file is parsed, to report it exactly)."""
+        if topic_id in self.topics:
+            return False
+        return not any(cid in self.cards or cid in self._store for cid in card_ids)
+
+    def forget(self, card_ids: Iterable[str]) -> None:
+        for card_id in card_ids:
+            self.cards.pop(card_id, None)
+
+
+def _check_file(doc: Document, topic_file: TopicFile, seen: _FirstUse) -> list[Problem]:
     """Checks across cards and files: unique ids, id prefixes, generators and their ranges."""
     problems: list[Problem] = []
     topic = topic_file.topic
     line = doc.pos(("topic", "id"))[0]
-    if topic.id in first_topic:
-        where, at = first_topic[topic.id]
+    if topic.id in seen.topics:
+        where, at = seen.topics[topic.id]
         problems.append(
             doc.problem(
                 ("topic", "id"), f"duplicate topic id {topic.id!r}; first used at {where}:{at}"
             )
         )
     else:
-        first_topic[topic.id] = (doc.path, line)
+        seen.topics[topic.id] = (doc.path, line)
     for index, card in enumerate(topic_file.cards):
         id_path = ("cards", index, "id")
         line = doc.pos(id_path)[0]
-        if card.id in first_card:
-            where, at = first_card[card.id]
+        first = seen.card(card.id)
+        if first is not None:
+            where, at = first
             problems.append(
                 doc.problem(id_path, f"duplicate card id {card.id!r}; first used at {where}:{at}")
             )
         else:
-            first_card[card.id] = (doc.path, line)
+            seen.cards[card.id] = (doc.path, line)
         prefix = card.id.split("/", 1)[0]
         if prefix != topic.id:
             problems.append(
@@ -146,6 +304,8 @@ def _check_file(
 def _check_generated(
     doc: Document, path: tuple[str | int, ...], card: GeneratedCard
 ) -> list[Problem]:
+    import difflib
+
     from quizdl.engine import registry  # the engine is needed only for generated cards
 
     family = registry.get(card.generator)

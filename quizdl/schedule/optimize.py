@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -99,7 +100,7 @@ class History:
             logged.sort(key=lambda r: r.at)
             days = [study_day(r.at) for r in logged]
             # A clock set backwards gives a negative gap: count it as the same day.
-            deltas = [0] + [max(0, (b - a).days) for a, b in zip(days, days[1:], strict=False)]
+            deltas = [0] + [max(0, (b - a).days) for a, b in pairwise(days)]
             card = len(cards)
             cards.append(CardHistory(tuple(r.rating for r in logged), tuple(deltas)))
             long_term = lapses = 0
@@ -126,9 +127,10 @@ def check_enough(history: History, lang: Lang = "en") -> None:
         f"were made on a later day than the card's previous review ({cards} cards); need at "
         f"least {MIN_TARGETS} such reviews of at least {MIN_TARGET_CARDS} cards to fit FSRS "
         "parameters. Nothing was changed; keep reviewing and try again later.",
-        zh=f"找到 {len(history.cards)} 张卡片的 {history.reviews} 次复习，其中 {targets} 次与该卡上一次"
-        f"复习不在同一天（涉及 {cards} 张卡片）；拟合 FSRS 参数至少需要 {MIN_TARGET_CARDS} 张卡片上的 "
-        f"{MIN_TARGETS} 次这样的复习。没有做任何修改；请继续复习，以后再试。",
+        zh=f"找到 {len(history.cards)} 张卡片的 {history.reviews} 次复习，"
+        f"其中 {targets} 次与该卡上一次复习不在同一天（涉及 {cards} 张卡片）；"
+        f"拟合 FSRS 参数至少需要 {MIN_TARGET_CARDS} 张卡片上的 {MIN_TARGETS} 次这样的复习。"
+        "没有做任何修改；请继续复习，以后再试。",
     )
     raise NotEnoughHistory(message.get(lang))
 
@@ -155,9 +157,8 @@ def _item(history: History, card: int, end: int) -> fsrs_rs_python.FSRSItem:
     import fsrs_rs_python as rs
 
     reviews = history.cards[card]
-    return rs.FSRSItem(
-        [rs.FSRSReview(r, d) for r, d in zip(reviews.ratings[:end], reviews.delta_ts[:end])]
-    )
+    pairs = zip(reviews.ratings[:end], reviews.delta_ts[:end], strict=True)
+    return rs.FSRSItem([rs.FSRSReview(rating, delta) for rating, delta in pairs])
 
 
 def predict(

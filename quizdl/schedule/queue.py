@@ -101,13 +101,11 @@ class SessionQueue:
         self._sections[(entry.topic, entry.section)] += 1
 
     def skip(self, entry: Entry) -> None:
-        """Show this card later in the session."""
+        """Show this card after the others of the session (a learning card too: left in
+        the learning list it would come straight back, being due)."""
         self.remove(entry.card_id)
-        if entry.state in (CardState.LEARNING, CardState.RELEARNING):
-            self.add_learning(entry)
-        else:
-            self.main.append(entry)
-            self._sections[(entry.topic, entry.section)] += 1
+        self.main.append(entry)
+        self._sections[(entry.topic, entry.section)] += 1
 
     def drop_siblings(self, entry: Entry) -> None:
         """Siblings (same topic and section) of new and review cards leave today's queue."""
@@ -124,8 +122,13 @@ class SessionQueue:
 
     def counts(self) -> tuple[int, int, int]:
         """(new, learning, review) still to show."""
-        new = sum(1 for e in self.main if e.state == CardState.NEW)
-        return new, len(self.learning), len(self.main) - new
+        new = learning = 0
+        for e in self.main:
+            if e.state == CardState.NEW:
+                new += 1
+            elif e.state in (CardState.LEARNING, CardState.RELEARNING):
+                learning += 1  # a skipped learning card waits at the back
+        return new, len(self.learning) + learning, len(self.main) - new - learning
 
     def learning_after(self, moment: datetime) -> list[Entry]:
         return [e for e in self.learning if _due_key(e) > moment]

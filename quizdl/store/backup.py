@@ -216,3 +216,62 @@ def daily_backup(
     if any(b.taken_at >= today for b in list_backups(db_file)):
         return None
     return make_backup(database, "daily", now=now, keep=keep or load_keep())
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class FileHealth:
+    """What a look at a SQLite file found: `kind` is "missing", "empty", "not-sqlite",
+    "damaged" or "ok"; `detail` says what was seen (the first bytes, SQLite's words)."""
+
+    path: Path
+    kind: str
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.kind == "ok"
+
+
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot change the file. With no -wal file beside it nothing is
+    mid-write, so the file is opened as immutable (no lock, no -shm created); a live
+    writer's log must be read too, through an ordinary read-only connection."""
+    has_log = path.with_name(path.name + "-wal").exists()
+    uri = f"{path.resolve().as_uri()}?{'mode=ro' if has_log else 'immutable=1'}"
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+
+
+def check_file(path: Path, *, full: bool = True) -> FileHealth:
+    """PRAGMA quick_check, then (with `full`) integrity_check, on a read-only connection."""
+    if not path.exists():
+        return FileHealth(path, "missing")
+    if not path.is_file():
+        return FileHealth(path, "not-sqlite", "it is a folder or a device, not a file")
+    if path.stat().st_size == 0:
+        return FileHealth(path, "empty")
+    with path.open("rb") as file:
+        head = file.read(len(SQLITE_MAGIC))
+    if head != SQLITE_MAGIC:
+        return FileHealth(path, "not-sqlite", f"it starts with {head!r}")
+    try:
+        connection = open_read_only(path)
+        try:
+            for pragma in ("quick_check", "integrity_check") if full else ("quick_check",):
+                found = [str(row[0]) for row in connection.execute(f"PRAGMA {pragma}")]
+                if found != ["ok"]:
+                    lines = [
+                        line.strip()
+                        for text in found
+                        for line in text.splitlines()
+                        if line.strip() and not line.startswith("***")  # "*** in database main"
+                    ]
+                    more = f" and {len(lines) - 3} more" if len(lines) > 3 else ""
+                    return FileHealth(path, "damaged", f"{pragma}: {'; '.join(lines[:3])}{more}")
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        return FileHealth(path, "damaged", str(error))
+    return FileHealth(path, "ok")

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 # Revision ids of the scripts in migrations/versions, oldest first. A test checks them
 # against the scripts, so a new revision cannot be added without updating both.
-KNOWN_REVISIONS = ("0001_initial_schema",)
+KNOWN_REVISIONS = ("0001_initial_schema", "0002_reviews_outcome_index")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 VERSION_TABLE = "alembic_version"
@@ -190,7 +190,7 @@ def _explain_unreadable(path: Path, error: sqlite3.DatabaseError) -> str:
         )
     return (
         f"{path}: the SQLite database is damaged ({error}); it was left untouched. "
-        "Restore it from a backup (quizdl restore FILE) or move it away to start afresh."
+        "Restore it from a backup (quizdl doctor --restore BACKUP) or move it away to start afresh."
     )
 
 

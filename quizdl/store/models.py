@@ -148,4 +148,5 @@ class Review(Base):
     __table_args__ = (
         Index("ix_reviews_time", "profile_id", "reviewed_at"),
         Index("ix_reviews_card", "profile_id", "card_id", "reviewed_at"),
+        Index("ix_reviews_outcome", "profile_id", "state_before", "rating", "reviewed_at"),
     )

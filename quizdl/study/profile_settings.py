@@ -9,8 +9,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from quizdl.errors import BadInput
-from quizdl.schedule.fsrs_adapter import FsrsScheduler
-from quizdl.store.models import Profile
 from quizdl.study.service import Study
 from quizdl.study.settings import StudySettings
 
@@ -28,16 +26,7 @@ def changed_settings(current: StudySettings, **changes: Any) -> StudySettings:
 
 
 def save_settings(study: Study, settings: StudySettings) -> None:
-    """Store `settings` in the study's profile (only values that differ from the defaults,
-    so that a later change of a default reaches the learner) and use them from now on."""
-    with study.db.transaction() as session:
-        profile = session.get(Profile, study.profile_id)
-        if profile is None:  # pragma: no cover - the Study created it
-            raise BadInput(f"profile {study.profile_id} is gone from the database")
-        profile.settings = settings.model_dump(mode="json", exclude_defaults=True)
-        params = (profile.fsrs_parameters or {}).get("w")
-    study.settings = settings
-    study.scheduler = FsrsScheduler(
-        settings.scheduler(tuple(params) if params else None), study.rng
-    )
+    """Store `settings` in the study's profile and use them from now on, the hour the day
+    starts included (Study.save_settings keeps the clock it was given)."""
+    study.save_settings(settings)
     study.clock = replace(study.clock, rollover_hour=settings.rollover_hour)

@@ -3,11 +3,13 @@
 quizdl writes one object per line, each with a `type`: card, result, recorded,
 undone, buried, suspended, skipped, summary, error. It reads one object per line:
 {"rating": 1-4}, {"answer": "..."}, {"accept": true}, {"undo": true}, {"bury": true},
-{"suspend": true}, {"skip": true}, {"quit": true}. `recorded` is written only after
-the review is committed. A malformed or out-of-place line gets an `error` and changes
-nothing; so does an answer that cannot be read. Any other failure while handling a line
-also becomes an `error` (never a traceback) and the session goes on; end of input ends
-it cleanly with a `summary`.
+{"suspend": true}, {"skip": true}, {"quit": true}. Each line is answered by events
+ending with exactly one card, result, error or summary, so a client may wait for one.
+`recorded` is written only after the review is committed. A malformed or out-of-place
+line gets an `error` and changes nothing; so does an answer that cannot be read. Any
+other failure while handling a line also becomes an `error` (never a traceback) and the
+session goes on; end of input ends it cleanly with a `summary`. README: "The JSON-lines
+protocol".
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ class Protocol:
         self.out = out
         self.lang = study.lang
         self.answered = False  # the card shown has a result: it waits for a rating
+        self.stuck = False  # the next card could not be shown: the session cannot go on
         self.recorded: list[int] = []  # review ids of this session, as Study's undo sees them
 
     def emit(self, kind: str, /, **fields: Any) -> None:
@@ -80,16 +83,15 @@ class Protocol:
     def run(self, lines: Iterable[str]) -> Summary | None:
         """Serve the session until `quit`, end of input or an empty queue. Returns the
         summary, or None when the session could not be closed (an `error` says why)."""
-        self.show_next()
-        if self.has_card():
+        if self.show_next():
             for raw in lines:
                 if not raw.strip():
                     continue
-                if self.handle(raw) == "quit" or not self.has_card():
+                if self.handle(raw) == "quit" or self.stuck or not self.has_card():
                     break
         try:
             summary = self.study.end()
-        except Exception as exc:  # the summary is stored; a failure must still be told
+        except Exception as exc:  # closing writes to the database, which may fail: tell it
             self.error(f"the session could not be closed: {unexpected(exc)}")
             return None
         self.emit("summary", **summary_fields(summary))
@@ -98,19 +100,25 @@ class Protocol:
     def has_card(self) -> bool:
         try:
             return self.study.next_item() is not None
-        except Exception:  # drawing the card failed; show_next has reported it
-            return True
+        except Exception:  # show_next has reported it
+            return False
 
-    def show_next(self) -> None:
+    def show_next(self) -> bool:
+        """Write the card to show now; False when there is none or it cannot be shown.
+        A card that cannot be drawn stays first in the queue and nothing can be done
+        to it, so the session ends rather than answer every line with an error."""
         self.answered = False
         try:
             item = self.study.next_item()
-            if item is not None:
-                self.emit("card", **self.card_fields(item))
-        except BadInput as exc:
-            self.error(str(exc))
+            if item is None:
+                return False
+            self.emit("card", **self.card_fields(item))
+            return True
         except Exception as exc:  # a closed stdout fails again in error() and ends the run
-            self.error(f"could not show the next card: {unexpected(exc)}")
+            self.stuck = True
+            reason = str(exc) if isinstance(exc, BadInput) else unexpected(exc)
+            self.error(f"could not show the next card, so the session ends: {reason}")
+            return False
 
     def card_fields(self, item: Item) -> dict[str, Any]:
         fields: dict[str, Any] = {
@@ -164,9 +172,10 @@ class Protocol:
             self.emit("recorded", **recorded_fields(recorded))
             self.show_next()
         elif action == "undo":
-            card_id = self.study.undo()
-            # Study pops its own list even when the review is gone; stay in step with it.
+            # Study takes the last review off its own list before anything can fail (and
+            # even when that review is gone): stay in step with it.
             review_id = self.recorded.pop() if self.recorded else None
+            card_id = self.study.undo()
             if card_id is None:
                 self.error("nothing to undo in this session", raw)
                 return

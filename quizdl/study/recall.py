@@ -2,7 +2,7 @@
 
 The formula is py-fsrs's `get_card_retrievability` (FSRS-6): R = (1 + F·t/S)^(−w20) with
 F = 0.9^(1/(−w20)) − 1 and t the whole days since the last review. It is written out here
-because the overview and the browser compute it for every card of a profile; a test checks
+because the browser computes it for every card of a profile; a test checks
 it against py-fsrs card by card.
 """
 

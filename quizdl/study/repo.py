@@ -15,7 +15,6 @@ from sqlalchemy import Table, and_, bindparam, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from quizdl.kb.loader import KnowledgeBase
-from quizdl.kb.schema import content_hash
 from quizdl.schedule.fsrs_adapter import CardState as S
 from quizdl.schedule.fsrs_adapter import Memory
 from quizdl.store.models import CardState, Profile, Review
@@ -38,7 +37,15 @@ STATE_FIELDS = (
 )
 
 
+PROFILE_LOCK_KEY = 0x717A6470  # "qzdp"
+
+
 def ensure_profile(session: Session, name: str, now: datetime) -> Profile:
+    """The profile named `name`, created if missing. On PostgreSQL an advisory lock held
+    to the end of the transaction serialises two processes opening a new profile at once
+    (and reconciling its cards); SQLite's BEGIN IMMEDIATE already does."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(PROFILE_LOCK_KEY)))
     profile = session.scalars(select(Profile).where(Profile.name == name)).first()
     if profile is None:
         profile = Profile(name=name, settings={}, fsrs_parameters=None, created_at=now)
@@ -85,17 +92,18 @@ def reconcile(session: Session, profile_id: int, kb: KnowledgeBase) -> Reconcile
         )
     }
     order = {topic.id: (topic.order, topic.id) for topic in kb.topics.values()}
-    ranked = sorted(kb.cards, key=lambda cid: order[kb.topic_of[cid]])
+    topic_of = kb.topic_of
+    ranked = sorted(kb.cards, key=lambda cid: order[topic_of[cid]])
     inserts: list[dict[str, Any]] = []
     for position, card_id in enumerate(ranked):
-        card = kb.cards[card_id]
+        facts = kb.facts(card_id)  # kept beside each card: no card model is built here
         values = {
-            "topic": kb.topic_of[card_id],
-            "section": card.source.section,
-            "kind": card.kind,
+            "topic": facts.topic,
+            "section": facts.section,
+            "kind": facts.kind,
             "position": position,
-            "tags": " ".join(card.tags),
-            "content_hash": content_hash(card),
+            "tags": facts.tags,
+            "content_hash": facts.content_hash,
             "retired": False,
         }
         row = existing.get(card_id)

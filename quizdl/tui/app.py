@@ -28,9 +28,7 @@ StudyFactory = Callable[[], Opened]
 class QuizdlApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "quizdl"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "quit", priority=True, show=False)
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "quit", show=False)]
 
     def __init__(
         self,
@@ -116,6 +114,11 @@ class QuizdlApp(App[None]):
     async def action_quit(self) -> None:
         """Quit at any moment: every answer is already committed; an open session is
         ended (its summary stored) first."""
+        # A key handled just before quitting (ctrl+q is not a priority binding, so it waits
+        # its turn behind them) may have put an answer in a worker: let it be committed.
+        pending = [w for w in self.workers if w.group == "study" and not w.is_finished]
+        if pending:
+            await self.workers.wait_for_complete(pending)
         if self.session_open and self.opened is not None:
             self.session_open = False
             try:

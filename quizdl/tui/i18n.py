@@ -59,11 +59,14 @@ STRINGS: dict[str, Text] = {
     "key.open": _t("open the card", "打开卡片"),
     "key.toggle_suspend": _t("suspend / unsuspend", "暂停 / 恢复"),
     "key.next": _t("next question", "下一题"),
+    "key.toggle_topic": _t("choose a topic", "选择主题"),
     "key.start": _t("start", "开始"),
     "key.save": _t("save", "保存"),
     "key.move": _t("move", "移动"),
     "key.scroll": _t("scroll", "滚动"),
     # shorter words for the key bar
+    "bar.review": _t("review", "复习"),
+    "bar.topic": _t("topic", "按主题"),
     "bar.reveal": _t("answer", "答案"),
     "bar.rate": _t("rate", "评分"),
     "bar.accept": _t("accept", "接受"),
@@ -105,8 +108,10 @@ STRINGS: dict[str, Text] = {
     "dash.week": _t("This week: {count} reviews", "本周：{count} 次复习"),
     "dash.today_done": _t("Today: {count} done", "今天已完成：{count}"),
     "dash.last": _t(
-        "Last session {when}: {reviewed} cards, {correct} right of {answered} answered",
-        "上次复习 {when}：{reviewed} 张卡片，作答 {answered} 题，答对 {correct} 题",
+        "Last session {when}: {reviewed} card(s)", "上次复习 {when}：{reviewed} 张卡片"
+    ),
+    "dash.last_answers": _t(
+        ", {correct} of {answered} answers right", "，作答 {answered} 题，答对 {correct} 题"
     ),
     "dash.last_none": _t("No session yet.", "还没有复习记录。"),
     "dash.welcome": _t(

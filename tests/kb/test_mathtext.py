@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizdl.kb import mathtext
+from quizdl.kb import math_symbols, mathtext
 from quizdl.kb.mathtext import SUPPORTED_COMMANDS, math_problems, render
 
 HAT, TILDE, BAR, DOT, VEC = "\u0302", "\u0303", "\u0304", "\u0307", "\u20d7"
@@ -302,7 +302,9 @@ def _example(command: str) -> str:
 
 
 def _takes_argument(name: str) -> bool:
-    return name in mathtext._ACCENTS or name in mathtext._STYLES or name in mathtext._VERBATIM
+    return (
+        name in math_symbols.ACCENTS or name in math_symbols.STYLES or name in math_symbols.VERBATIM
+    )
 
 
 @pytest.mark.parametrize("command", sorted(SUPPORTED_COMMANDS))

@@ -55,3 +55,25 @@ def make_study(database: Database) -> StudyFactory:
         return Study(database, kb, clock=Clock(fixed=at), rng=random.Random(seed), **kwargs)  # type: ignore[arg-type]
 
     return factory
+
+
+# --- the shared sample content (tests/data/sample_content: every kind of card) -------------
+
+SAMPLE_CONTENT = Path(__file__).resolve().parent.parent / "data" / "sample_content"
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday, 09:00 UTC
+StudyAt = Callable[[datetime], Study]
+
+
+@pytest.fixture
+def sample_kb() -> KnowledgeBase:
+    return load_or_raise([SAMPLE_CONTENT], shipped=False)
+
+
+@pytest.fixture
+def study_at(database: Database, sample_kb: KnowledgeBase) -> StudyAt:
+    """A Study of the sample content on the test's database, its clock fixed at `at`."""
+
+    def make(at: datetime = NOW) -> Study:
+        return Study(database, sample_kb, clock=Clock(zone=UTC, fixed=at), rng=random.Random(11))
+
+    return make

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -57,7 +58,8 @@ CHOICE = _card(
     "p/choice",
     "choice",
     "s-choice",
-    f"    question: {_text('Which activation saturates for large x?', '哪个激活函数在 x 大时饱和？')}\n"
+    "    question: "
+    f"{_text('Which activation saturates for large x?', '哪个激活函数在 x 大时饱和？')}\n"
     "    options:\n"
     f"      a: {_text('ReLU', 'ReLU')}\n"
     f"      b: {_text('sigmoid', 'sigmoid')}\n"
@@ -188,9 +190,13 @@ def test_recorded_is_written_only_after_the_commit(
     recorded = events[1]
     assert len(seen) == 1 and len(seen[0]) == 1, "the review was not visible when announced"
     review = seen[0][0]
-    assert (review["card_id"], review["rating"]) == ("p/basic", 3) == (
-        recorded["card_id"],
-        recorded["rating"],
+    assert (
+        (review["card_id"], review["rating"])
+        == ("p/basic", 3)
+        == (
+            recorded["card_id"],
+            recorded["rating"],
+        )
     )
     # "good" on a new card: the second learning step, 10 minutes later.
     assert recorded["due"] == (T0 + timedelta(minutes=10)).isoformat()
@@ -255,7 +261,7 @@ def test_right_answers_to_choice_ordering_and_generated_cards(
     study = started(make_study, kb)
 
     def right_answer(card: Event) -> str:
-        labels = {c["text"]: c["label"] for c in card.get("choices", [])}
+        labels: dict[str, str] = {c["text"]: c["label"] for c in card.get("choices", [])}
         if card["kind"] == "choice":
             return labels["sigmoid"]
         if card["kind"] == "ordering":
@@ -305,7 +311,7 @@ BAD_LINES = [
     '{"quit": "yes"}',
     "[" * 50_000,  # deeper than the JSON reader recurses
     '{"answer": "' + "x" * MAX_LINE + '"}',
-    "{\"answer\": \"\udcff\"}",  # a byte that is not UTF-8, as surrogateescape reads it
+    '{"answer": "\udcff"}',  # a byte that is not UTF-8, as surrogateescape reads it
     '{"accept": true}',  # nothing to accept: the card is not answered
     '{"undo": true}',  # nothing to undo yet
     '{"answer": "zero"}',  # a basic card is rated, not answered
@@ -364,8 +370,8 @@ def test_bury_suspend_and_skip(
 ) -> None:
     lines = ['{"bury": true}', '{"suspend": true}', '{"skip": true}']
     events = drive(started(make_study, kb), lines)
-    assert types(events) == ["card", "buried", "card", "suspended", "card", "skipped", "card"] + [
-        "summary"
+    assert types(events) == [
+        *("card", "buried", "card", "suspended", "card", "skipped", "card", "summary"),
     ]
     assert [e["card_id"] for e in events if e["type"] in ("buried", "suspended", "skipped")] == [
         "p/basic",
@@ -380,6 +386,16 @@ def test_bury_suspend_and_skip(
     assert bool(states["p/typed"]["suspended"]) is True
     assert states["p/choice"]["buried_until"] is None and not states["p/choice"]["suspended"]
     assert rows(database, "SELECT id FROM reviews") == []
+
+
+def test_skipping_a_learning_card_shows_another_card(
+    make_study: StudyFactory, kb: KnowledgeBase
+) -> None:
+    drive(started(make_study, kb), ['{"rating": 1}'])  # p/basic: learning, due in 1 minute
+    events = drive(started(make_study, kb, at=T0 + timedelta(minutes=5)), ['{"skip": true}'])
+    assert types(events) == ["card", "skipped", "card", "summary"]
+    assert events[0]["card_id"] == "p/basic"  # the due learning card comes first
+    assert events[2]["card_id"] != "p/basic"  # new cards are waiting: one of them is next
 
 
 def test_quit_ends_the_session_without_reading_further(
@@ -409,9 +425,7 @@ def test_end_of_input_ends_the_session_cleanly(
     ]
 
 
-def test_the_session_ends_when_the_queue_is_empty(
-    make_study: StudyFactory, tmp_path: Path
-) -> None:
+def test_the_session_ends_when_the_queue_is_empty(make_study: StudyFactory, tmp_path: Path) -> None:
     kb = write_topic(tmp_path / "kb", [BASIC])
     lines = iter(['{"rating": 4}', '{"rating": 4}'])
     events = drive(started(make_study, kb), lines)
@@ -449,6 +463,67 @@ def test_a_failure_inside_an_action_becomes_an_error_event(
     assert events[1]["input"] == '{"rating": 3}'
     assert "Traceback" not in out.getvalue()
     assert rows(database, "SELECT * FROM card_states ORDER BY card_id") == before
+
+
+def test_when_no_card_can_be_shown_the_session_ends_with_an_error_and_a_summary(
+    make_study: StudyFactory, kb: KnowledgeBase, database: Database
+) -> None:
+    """The card rows vanish under the session: the rating fails (and the session goes
+    on), then the next card cannot be shown, so the session ends instead of answering
+    every further line with an error."""
+    study = started(make_study, kb)
+    out = io.StringIO()
+    left = ['{"rating": 3}']
+
+    def lines() -> Iterator[str]:
+        with database.engine.begin() as connection:
+            connection.execute(text("DROP TABLE card_states"))
+        yield '{"rating": 3}'
+        yield '{"skip": true}'
+        yield from left
+
+    Protocol(study, out).run(lines())
+    events = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert types(events) == ["card", "error", "skipped", "error", "summary"]
+    assert events[1]["message"].startswith("unexpected ")
+    assert events[3]["message"].startswith("could not show the next card, so the session ends")
+    assert "input" not in events[3]  # not the fault of a line
+    assert left == ['{"rating": 3}']  # not read
+
+
+def test_every_line_is_answered_by_exactly_one_card_result_error_or_summary(
+    make_study: StudyFactory, kb: KnowledgeBase
+) -> None:
+    """What the README promises a client: it may wait for one of these after each line."""
+    rng = random.Random(5)
+    pool = [
+        *(json.dumps({"rating": r}) for r in (1, 2, 3, 4)),
+        '{"answer": "a"}',
+        '{"answer": "Adam"}',
+        '{"answer": "1 2 3 4"}',
+        f'{{"answer": "{CONV_T_OUT}"}}',
+        '{"accept": true}',
+        '{"undo": true}',
+        '{"bury": true}',
+        '{"skip": true}',
+        "nonsense",
+    ]
+    out = io.StringIO()
+    answered: list[list[str]] = []
+
+    def lines() -> Iterator[str]:
+        seen = 1  # the first card
+        for _ in range(80):
+            yield rng.choice(pool)
+            events = out.getvalue().splitlines()
+            answered.append([json.loads(e)["type"] for e in events[seen:]])
+            seen = len(events)
+
+    Protocol(started(make_study, kb), out).run(lines())
+    assert len(answered) > 10  # the session lasted
+    for kinds in answered:
+        ends = [k for k in kinds if k in ("card", "result", "error", "summary")]
+        assert len(ends) == 1 and kinds[-1] == ends[0], kinds
 
 
 def test_chinese_is_written_as_is(make_study: StudyFactory, kb: KnowledgeBase) -> None:

@@ -39,6 +39,7 @@ cards:
 def environment(home: Path, now: datetime = NOW, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("QUIZDL_")}
     env.update(QUIZDL_HOME=str(home), QUIZDL_NOW=now.isoformat(), QUIZDL_LANG="en", TZ="UTC")
+    env.update(PYTHONIOENCODING="utf-8")  # the plain review writes in the locale's encoding
     env.update(extra)
     return env
 
@@ -130,7 +131,11 @@ def test_answering_a_typed_card_through_the_protocol(tmp_path: Path, content: Pa
         *("card", "skipped", "card", "result", "recorded", "card", "summary"),
     ]
     result = found[3]
-    assert (result["card_id"], result["correct"], result["answer"]) == ("cli-test/typed", True, "Adam")
+    assert (result["card_id"], result["correct"], result["answer"]) == (
+        "cli-test/typed",
+        True,
+        "Adam",
+    )
     assert found[4]["rating"] == result["suggested_rating"] == 3
     assert query(home, "SELECT card_id, rating, raw_answer FROM reviews") == [
         ("cli-test/typed", 3, "adam")

@@ -11,19 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 
+from quizdl.engine.answers import nodes
 from quizdl.engine.answers.errors import Unreadable
-from quizdl.engine.answers.nodes import (
-    Call,
-    Const,
-    Neg,
-    Node,
-    Num,
-    Percent,
-    Power,
-    Product,
-    Sum,
-    Var,
-)
 from quizdl.engine.answers.parse import read_number, read_vector
 
 
@@ -41,7 +30,7 @@ def parse_vector(raw: str) -> tuple[float, ...]:
     return tuple(number_value(item) for item in read_vector(raw))
 
 
-def number_value(node: Node) -> float:
+def number_value(node: nodes.Node) -> float:
     try:
         return evaluate(node, {})
     except Undefined as error:
@@ -88,7 +77,7 @@ _FUNCTIONS: dict[str, Callable[[float], float]] = {
 _CONSTANTS = {"e": math.e, "pi": math.pi}
 
 
-def evaluate(node: Node, env: Mapping[str, float]) -> float:
+def evaluate(node: nodes.Node, env: Mapping[str, float]) -> float:
     """The value of `node` with variables from `env`; raises Undefined."""
     value = _value(node, env)
     if not math.isfinite(value):
@@ -96,24 +85,24 @@ def evaluate(node: Node, env: Mapping[str, float]) -> float:
     return value
 
 
-def _value(node: Node, env: Mapping[str, float]) -> float:
+def _value(node: nodes.Node, env: Mapping[str, float]) -> float:
     match node:
-        case Num(text):
+        case nodes.Num(text):
             return float(text)
-        case Const(name):
+        case nodes.Const(name):
             return _CONSTANTS[name]
-        case Var(name):
+        case nodes.Var(name):
             return env[name]
-        case Neg(operand):
+        case nodes.Neg(operand):
             return -_value(operand, env)
-        case Percent(operand):
+        case nodes.Percent(operand):
             return _value(operand, env) / 100.0
-        case Sum(terms):
+        case nodes.Sum(terms):
             total = 0.0
             for subtracted, term in terms:
                 total = total - _value(term, env) if subtracted else total + _value(term, env)
             return _finite(total)
-        case Product(factors):
+        case nodes.Product(factors):
             result = 1.0
             for divided, factor in factors:
                 value = _value(factor, env)
@@ -124,9 +113,9 @@ def _value(node: Node, env: Mapping[str, float]) -> float:
                 else:
                     result *= value
             return _finite(result)
-        case Power(base, exponent):
+        case nodes.Power(base, exponent):
             return _power(_value(base, env), _value(exponent, env))
-        case Call(name, args):
+        case nodes.Call(name, args):
             values = [_value(arg, env) for arg in args]
             if name == "max":
                 return max(values)

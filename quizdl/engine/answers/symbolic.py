@@ -16,22 +16,9 @@ import time
 from functools import lru_cache
 from typing import Any
 
+from quizdl.engine.answers import nodes
 from quizdl.engine.answers.evaluate import Undefined, evaluate
-from quizdl.engine.answers.nodes import (
-    Call,
-    Const,
-    Neg,
-    Node,
-    Num,
-    Percent,
-    Power,
-    Product,
-    Sum,
-    Var,
-    children,
-    has_variable,
-    show,
-)
+from quizdl.engine.answers.nodes import children, has_variable, show
 
 # Larger or deeper trees are echoed on one line and checked numerically only: sympy's time
 # grows fast with nesting (sigmoid inside sigmoid ... 50 deep takes seconds).
@@ -49,7 +36,7 @@ MAX_EXACT_BITS = 4096
 MAX_ROOT_BITS = 256
 
 
-def fits_sympy(node: Node) -> bool:
+def fits_sympy(node: nodes.Node) -> bool:
     return _count(node) <= MAX_NODES and _depth(node) <= MAX_SYMPY_DEPTH
 
 
@@ -64,7 +51,7 @@ def warm_up() -> None:
     equivalent(sigmoid_derivative, read_expression("exp(-x)/(1+exp(-x))^2", ("x",)), ("x",))
 
 
-def pretty(node: Node, variables: tuple[str, ...]) -> str:
+def pretty(node: nodes.Node, variables: tuple[str, ...]) -> str:
     """A 2-D Unicode drawing of the expression (one line if sympy cannot draw it)."""
     if not fits_sympy(node):
         return show(node)
@@ -76,7 +63,7 @@ def pretty(node: Node, variables: tuple[str, ...]) -> str:
         return show(node)
 
 
-def equivalent(a: Node, b: Node, variables: tuple[str, ...]) -> bool | None:
+def equivalent(a: nodes.Node, b: nodes.Node, variables: tuple[str, ...]) -> bool | None:
     """True when sympy proves a == b; None when it cannot tell (never False: two forms
     that sympy fails to simplify to one another may still be equal)."""
     if (
@@ -112,7 +99,7 @@ def equivalent(a: Node, b: Node, variables: tuple[str, ...]) -> bool | None:
 
 
 @lru_cache(maxsize=256)
-def to_sympy(node: Node, variables: tuple[str, ...]) -> Any:
+def to_sympy(node: nodes.Node, variables: tuple[str, ...]) -> Any:
     """The sympy expression of `node`. A constant part with a function in it, such as
     tanh(2) or ln(3), becomes a symbol named after it: sympy would spend long on the
     exact value, the drawing shows it as typed, and an identity that holds for any value of
@@ -128,36 +115,36 @@ class _Builder:
         self.sp = sp
         self.symbols = symbols
 
-    def build(self, node: Node) -> Any:
+    def build(self, node: nodes.Node) -> Any:
         sp = self.sp
         if not has_variable(node) and not _plain_constant(node):
             # sympy's printer would read '^' in a name as a superscript marker
             return sp.Symbol(show(node).replace("^", "**"), real=True)
         match node:
-            case Num(text):
+            case nodes.Num(text):
                 value = float(text)
                 if 1e-30 <= abs(value) <= 1e30 and len(text) <= 40:
                     return sp.Rational(text)
                 return sp.Float(value)  # also a literal that underflows to 0
-            case Const(name):
+            case nodes.Const(name):
                 return sp.E if name == "e" else sp.pi
-            case Var(name):
+            case nodes.Var(name):
                 return self.symbols[name]
-            case Neg(operand):
+            case nodes.Neg(operand):
                 return -self.build(operand)
-            case Percent(operand):
+            case nodes.Percent(operand):
                 return self.build(operand) / 100
-            case Sum(terms):
+            case nodes.Sum(terms):
                 return sp.Add(*(-self.build(t) if neg else self.build(t) for neg, t in terms))
-            case Product(factors):
+            case nodes.Product(factors):
                 return sp.Mul(
                     *(sp.Pow(self.build(f), -1) if div else self.build(f) for div, f in factors)
                 )
-            case Power(base, exponent):
+            case nodes.Power(base, exponent):
                 return self.power(node, self.build(base), self.build(exponent))
-            case Call("sqrt", (argument,)):
+            case nodes.Call("sqrt", (argument,)):
                 return self.power(node, self.build(argument), sp.Rational(1, 2))
-            case Call(name, args):
+            case nodes.Call(name, args):
                 built = [self.build(arg) for arg in args]
                 if name == "sigmoid":
                     return 1 / (1 + sp.exp(-built[0]))
@@ -167,7 +154,7 @@ class _Builder:
                 return (function or getattr(sp, name))(built[0])  # tanh, sin, cos, sinh, cosh
         raise AssertionError(f"unknown node {node!r}")  # pragma: no cover - a closed union
 
-    def power(self, node: Node, base: Any, exponent: Any) -> Any:
+    def power(self, node: nodes.Node, base: Any, exponent: Any) -> Any:
         if not has_variable(node) and _too_exact(base, exponent):
             return self.sp.Float(_constant(node))
         return self.sp.Pow(base, exponent)
@@ -187,38 +174,39 @@ def _too_exact(base: Any, exponent: Any) -> bool:
     return bits > MAX_ROOT_BITS  # a root: sympy looks for factors of the base
 
 
-def _constant(node: Node) -> float:
+def _constant(node: nodes.Node) -> float:
     try:
         return evaluate(node, {})
     except Undefined:
         return float("inf")
 
 
-def _depth(node: Node) -> int:
+def _depth(node: nodes.Node) -> int:
     return 1 + max((_depth(child) for child in children(node)), default=0)
 
 
-def _count(node: Node) -> int:
+def _count(node: nodes.Node) -> int:
     return 1 + sum(_count(child) for child in children(node))
 
 
-def _degree(node: Node) -> int:
+def _degree(node: nodes.Node) -> int:
     """The sum of constant powers of non-constant bases: what expanding could multiply out."""
     own = 0
-    if isinstance(node, Power) and has_variable(node.base) and not has_variable(node.exponent):
-        value = abs(_constant(node.exponent))
-        own = int(min(value, 1e9)) if value.is_integer() or value > 1e9 else 0
+    match node:
+        case nodes.Power(base, exponent) if has_variable(base) and not has_variable(exponent):
+            value = abs(_constant(exponent))
+            own = int(min(value, 1e9)) if value.is_integer() or value > 1e9 else 0
     return own + sum(_degree(child) for child in children(node))
 
 
-def _plain_constant(node: Node) -> bool:
+def _plain_constant(node: nodes.Node) -> bool:
     """Numbers, e and π combined by arithmetic and square roots: exact in sympy and cheap."""
-    if isinstance(node, Call):
+    if isinstance(node, nodes.Call):
         return node.name == "sqrt" and _plain_constant(node.args[0])
-    return not isinstance(node, Var) and all(_plain_constant(c) for c in children(node))
+    return not isinstance(node, nodes.Var) and all(_plain_constant(c) for c in children(node))
 
 
-def _nesting(node: Node) -> int:
+def _nesting(node: nodes.Node) -> int:
     """How deeply functions of the variables are nested: exp(σ(x)) is 2."""
     inner = max((_nesting(child) for child in children(node)), default=0)
-    return inner + 1 if isinstance(node, Call) and has_variable(node) else inner
+    return inner + 1 if isinstance(node, nodes.Call) and has_variable(node) else inner

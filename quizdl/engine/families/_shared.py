@@ -70,17 +70,7 @@ def count_draft(
     hint: Text | None = None,
 ) -> Draft:
     """A question whose answer is an exact integer count: nothing but the integer is right."""
-    return make_draft(
-        prompt,
-        "number",
-        float(answer),
-        params,
-        solution,
-        mistakes,
-        rel_tol=0.0,
-        abs_tol=INTEGER_TOL,
-        hint=hint,
-    )
+    return _integer_draft(prompt, "number", float(answer), params, solution, mistakes, hint)
 
 
 def shape_draft(
@@ -92,10 +82,23 @@ def shape_draft(
     hint: Text | None = None,
 ) -> Draft:
     """A question whose answer is a shape: a vector of exact integers."""
+    shape = tuple([float(v) for v in answer])
+    return _integer_draft(prompt, "vector", shape, params, solution, mistakes, hint)
+
+
+def _integer_draft(
+    prompt: Text,
+    kind: AnswerKind,
+    answer: float | tuple[float, ...],
+    params: Params,
+    solution: tuple[Text, ...],
+    mistakes: Sequence[Mistake],
+    hint: Text | None,
+) -> Draft:
     return make_draft(
         prompt,
-        "vector",
-        tuple([float(v) for v in answer]),
+        kind,
+        answer,
         params,
         solution,
         mistakes,

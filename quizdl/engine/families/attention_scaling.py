@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from quizdl.engine.families._shared import SIG3_REL_TOL as REL_TOL
 from quizdl.engine.fmt import num
 from quizdl.engine.question import (
     Draft,
@@ -17,9 +18,6 @@ from quizdl.engine.question import (
     make_draft,
 )
 from quizdl.kb.text import Text
-
-REL_TOL = 5e-3
-
 
 SIGMA2 = (1.0, 1.0, 1.0, 0.25, 0.5, 2.0, 4.0)
 SCORE_QUESTIONS = {

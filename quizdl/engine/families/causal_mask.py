@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
+from quizdl.engine.families._shared import SIG3_REL_TOL as REL_TOL
 from quizdl.engine.fmt import num
-from quizdl.engine.question import (
-    Draft,
-    Draw,
-    Family,
-    Mistake,
-    ParamSpec,
-    make_draft,
-)
+from quizdl.engine.question import Draft, Draw, Family, Mistake, ParamSpec, make_draft
 from quizdl.kb.text import Text
 
-REL_TOL = 5e-3
 INT_TOL = 0.25  # integer answers: exact, and a mistake one away stays distinguishable
 
 

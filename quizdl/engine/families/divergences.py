@@ -5,19 +5,11 @@ from __future__ import annotations
 import math
 
 from quizdl.engine.families._shared import LN2, kl_nats
+from quizdl.engine.families._shared import SIG3_REL_TOL as REL_TOL
 from quizdl.engine.fmt import num
-from quizdl.engine.question import (
-    Draft,
-    Draw,
-    Family,
-    Mistake,
-    ParamSpec,
-    json_list,
-    make_draft,
-)
+from quizdl.engine.question import Draft, Draw, Family, Mistake, ParamSpec, json_list, make_draft
 from quizdl.kb.text import Text
 
-REL_TOL = 5e-3
 ABS_TOL = 1e-5
 MIN_PERCENT = 5  # every probability at least 0.05, so no log term explodes
 MIN_KL_NATS = 0.05  # P and Q clearly different, so the answer is not lost in rounding
@@ -78,11 +70,38 @@ def _shown(percents: list[int]) -> str:
     return "(" + ", ".join([f"{c / 100:.2f}" for c in percents]) + ")"
 
 
-def _setup(p: list[int], q: list[int]) -> tuple[str, str]:
+def _divergence_draft(
+    p: list[int],
+    q: list[int],
+    unit: str,
+    question: tuple[str, str],
+    answer: float,
+    solution: tuple[Text, ...],
+    mistakes: list[Mistake],
+    hint: Text | None = None,
+) -> Draft:
+    """A question on P and Q (in hundredths) asked in `unit`: (English, Chinese) `question`."""
     shown_p, shown_q = _shown(p), _shown(q)
-    return (
-        f"Two distributions over {len(p)} outcomes: P = {shown_p}, Q = {shown_q}.",
-        f"{len(p)} 个结果上的两个分布：P = {shown_p}，Q = {shown_q}。",
+    return make_draft(
+        prompt=Text(
+            en=f"Two distributions over {len(p)} outcomes: P = {shown_p}, Q = {shown_q}. "
+            f"{question[0]} in {unit}? (3 significant figures)",
+            zh=f"{len(p)} 个结果上的两个分布：P = {shown_p}，Q = {shown_q}。"
+            f"{question[1]} 是多少？（{UNIT_ZH[unit]}；保留 3 位有效数字）",
+        ),
+        kind="number",
+        answer=answer,
+        params={
+            "outcomes": len(p),
+            "p_percent": json_list(p),
+            "q_percent": json_list(q),
+            "unit": unit,
+        },
+        solution=solution,
+        mistakes=mistakes,
+        rel_tol=REL_TOL,
+        abs_tol=ABS_TOL,
+        hint=hint,
     )
 
 
@@ -106,28 +125,18 @@ def _kl_divergence(draw: Draw) -> Draft:
     terms = " + ".join(
         [f"{a / 100:.2f}·ln({a / 100:.2f}/{b / 100:.2f})" for a, b in zip(p, q, strict=True)]
     )
-    en, zh = _setup(p, q)
-    return make_draft(
-        prompt=Text(
-            en=f"{en} What is KL(P‖Q) in {unit}? (3 significant figures)",
-            zh=f"{zh}KL(P‖Q) 是多少？（{UNIT_ZH[unit]}；保留 3 位有效数字）",
-        ),
-        kind="number",
-        answer=answer,
-        params={
-            "outcomes": len(p),
-            "p_percent": json_list(p),
-            "q_percent": json_list(q),
-            "unit": unit,
-        },
-        solution=(
+    return _divergence_draft(
+        p,
+        q,
+        unit,
+        ("What is KL(P‖Q)", "KL(P‖Q)"),
+        answer,
+        (
             Text.same(f"KL(P‖Q) = Σ pᵢ ln(pᵢ/qᵢ) = {terms}"),
             _units_line("KL(P‖Q)", nats),
             Text.same(f"KL(Q‖P) = {num(reversed_nats, 6)} nats ≠ KL(P‖Q)"),
         ),
-        mistakes=candidates,
-        rel_tol=REL_TOL,
-        abs_tol=ABS_TOL,
+        candidates,
     )
 
 
@@ -147,31 +156,20 @@ def _js_divergence(draw: Draw) -> Draft:
     ]
     # (p + q)/2 in hundredths is a multiple of 0.005: three decimals show it exactly.
     shown_m = ", ".join([f"{(a + b) / 200:.3f}" for a, b in zip(p, q, strict=True)])
-    en, zh = _setup(p, q)
-    return make_draft(
-        prompt=Text(
-            en=f"{en} What is the Jensen–Shannon divergence JS(P‖Q) in {unit}? "
-            "(3 significant figures)",
-            zh=f"{zh}JS 散度 JS(P‖Q) 是多少？（{UNIT_ZH[unit]}；保留 3 位有效数字）",
-        ),
-        kind="number",
-        answer=answer,
-        params={
-            "outcomes": len(p),
-            "p_percent": json_list(p),
-            "q_percent": json_list(q),
-            "unit": unit,
-        },
-        solution=(
+    return _divergence_draft(
+        p,
+        q,
+        unit,
+        ("What is the Jensen–Shannon divergence JS(P‖Q)", "JS 散度 JS(P‖Q)"),
+        answer,
+        (
             Text.same(f"M = (P + Q)/2 = ({shown_m})"),
             Text.same(f"KL(P‖M) = {num(kl_pm, 6)} nats;  KL(Q‖M) = {num(kl_qm, 6)} nats"),
             _units_line("JS = ½KL(P‖M) + ½KL(Q‖M)", nats),
             JS_BOUND,
         ),
-        mistakes=candidates,
-        rel_tol=REL_TOL,
-        abs_tol=ABS_TOL,
-        hint=JS_HINT,
+        candidates,
+        JS_HINT,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from quizdl.engine.families._shared import LN2, compositions, kl_nats, normal_pdf
+from quizdl.engine.families._shared import SIG3_REL_TOL as REL_TOL
 from quizdl.engine.fmt import num, tenths, vec
 from quizdl.engine.question import (
     Draft,
@@ -19,7 +20,6 @@ from quizdl.engine.question import (
 )
 from quizdl.kb.text import Text
 
-REL_TOL = 5e-3
 ABS_TOL = 5e-4
 STDS = (0.5, 1.0, 1.5, 2.0)
 LOG4 = math.log(4.0)

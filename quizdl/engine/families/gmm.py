@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from quizdl.engine.families._shared import SIG3_REL_TOL as REL_TOL
 from quizdl.engine.families._shared import normal_pdf
 from quizdl.engine.fmt import num, vec
 from quizdl.engine.question import (
@@ -22,7 +23,6 @@ STD_TEXT = ("0.5", "1", "1.5", "2")
 # Mixture weights in tenths, every component at least 0.2 so none is negligible.
 WEIGHTS_2 = tuple([(a, 10 - a) for a in range(2, 9)])
 WEIGHTS_3 = tuple([(a, b, 10 - a - b) for a in range(2, 7) for b in range(2, 9 - a)])
-REL_TOL = 5e-3
 
 
 def responsibilities(
@@ -162,6 +162,10 @@ UNWEIGHTED_MEAN = Text(
     zh="这是对所有点直接求平均，两个分量得到同一个均值；"
     "新的均值要用该分量的责任度 γᵢₖ 对数据加权。",
 )
+DIVIDED_BY_N = Text(
+    en="That divides Σᵢ γᵢₖ xᵢ by N; divide by the component's effective count Nₖ = Σᵢ γᵢₖ.",
+    zh="这里用 N 去除 Σᵢ γᵢₖ xᵢ；应除以该分量的有效样本数 Nₖ = Σᵢ γᵢₖ。",
+)
 WEIGHTS_NOT_NORMALISED = Text(
     en="Those weights are Nₖ = Σᵢ γᵢₖ; divide by N so that π₁ + π₂ = 1.",
     zh="这里的权重是 Nₖ = Σᵢ γᵢₖ；还要除以 N，使 π₁ + π₂ = 1。",
@@ -227,6 +231,7 @@ def _em_question(draw: Draw) -> Draft:
     s1, s2 = mu1 * n1, mu2 * n2
     mistakes = [
         Mistake("unweighted-mean", UNWEIGHTED_MEAN, (plain_mean, plain_mean, pi1, pi2)),
+        Mistake("divided-by-n", DIVIDED_BY_N, (s1 / n, s2 / n, pi1, pi2)),
         Mistake("weights-not-normalised", WEIGHTS_NOT_NORMALISED, (mu1, mu2, n1, n2)),
     ]
     n1_t, n2_t = num(n1), num(n2)
@@ -273,7 +278,8 @@ FAMILIES = (
     ),
     Family(
         id="gmm-em-step",
-        version=1,
+        # 2: the mistake "divided-by-n" (Σᵢ γᵢₖ xᵢ / N for μₖ′) is diagnosed again
+        version=2,
         description="One EM iteration (new means and weights) for a 1-D two-Gaussian mixture",
         topic="gmm",
         build=_em_question,

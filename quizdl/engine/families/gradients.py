@@ -61,14 +61,21 @@ _FORGOT_WEIGHTS = Text(
     en="Each layer contributes ∂zᵢ/∂hᵢ₋₁ = wᵢ as well as the activation's derivative.",
     zh="每一层除了激活函数的导数，还要乘以 ∂zᵢ/∂hᵢ₋₁ = wᵢ。",
 )
+_VALUE_NOT_DERIVATIVE = Text(
+    en="You used the activation values f(zᵢ) where their derivatives f′(zᵢ) belong.",
+    zh="用了激活值 f(zᵢ)，应该用导数 f′(zᵢ)。",
+)
 _SUM_NOT_PRODUCT = Text(
     en="The chain rule multiplies the per-layer factors wᵢ·f′(zᵢ); you added them.",
     zh="链式法则是把每层的因子 wᵢ·f′(zᵢ) 相乘，而不是相加。",
 )
 
 
-def _chain_mistakes(activation: str, weights: list[float], slopes: list[float]) -> list[Mistake]:
-    """The products a learner gets by leaving out a kind of factor, or by adding them."""
+def _chain_mistakes(
+    activation: str, weights: list[float], slopes: list[float], values: list[float]
+) -> list[Mistake]:
+    """The products a learner gets by leaving out a kind of factor, by adding the factors,
+    or by multiplying the activations' values f(zᵢ) instead of their derivatives."""
     return [
         Mistake(*_FORGOT_SLOPE[activation], math.prod(weights)),
         Mistake("forgot-weights", _FORGOT_WEIGHTS, math.prod(slopes)),
@@ -76,6 +83,11 @@ def _chain_mistakes(activation: str, weights: list[float], slopes: list[float]) 
             "sum-not-product",
             _SUM_NOT_PRODUCT,
             sum([w * s for w, s in zip(weights, slopes, strict=True)]),
+        ),
+        Mistake(
+            "value-not-derivative",
+            _VALUE_NOT_DERIVATIVE,
+            math.prod([w * v for w, v in zip(weights, values, strict=True)]),
         ),
     ]
 
@@ -103,7 +115,7 @@ def _gradient_chain(draw: Draw) -> Draft:
     u = draw.uniforms(3 * n + 2)
     variant = _CHAIN_VARIANTS[int(u[-1] * 4)]
     activation = "sigmoid" if variant == "zero-sigmoid" else variant
-    df = ACTIVATIONS[activation][1]
+    f, df, _ = ACTIVATIONS[activation]
     fn = "σ" if activation == "sigmoid" else activation
     last = subscript(n)
     head_en = (
@@ -116,7 +128,7 @@ def _gradient_chain(draw: Draw) -> Draft:
     )
     if variant == "zero-sigmoid":
         w = draw.float("weight", decimals=1)
-        weights, slopes = [w] * n, [0.25] * n
+        weights, slopes, values = [w] * n, [0.25] * n, [0.5] * n  # σ(0) = 0.5, σ′(0) = 0.25
         answer = (w * 0.25) ** n
         prompt = Text(
             en=f"{head_en} every weight wᵢ = {num(w)}, and the biases make every "
@@ -145,6 +157,7 @@ def _gradient_chain(draw: Draw) -> Draft:
             f"求 ∂L/∂x。{THREE_SIG.zh}",
         )
         slopes = [df(z) for z in zs]
+        values = [f(z) for z in zs]
         factors = [w * s for w, s in zip(weights, slopes, strict=True)]
         answer = math.prod(factors)
         solution = (
@@ -159,7 +172,7 @@ def _gradient_chain(draw: Draw) -> Draft:
             "weights": json_list(weights),
             "z": json_list(zs),
         }
-    mistakes = _chain_mistakes(activation, weights, slopes)
+    mistakes = _chain_mistakes(activation, weights, slopes, values)
     return sig3_draft(
         prompt, "number", answer, params, solution, mistakes, abs_tol=TINY, hint=_CHAIN_HINT
     )
@@ -381,7 +394,8 @@ def _layers_until_threshold(draw: Draw) -> Draft:
 FAMILIES = (
     Family(
         id="gradient-chain",
-        version=1,
+        # 2: the mistake "value-not-derivative" (f(zᵢ) for f′(zᵢ)) is diagnosed again
+        version=2,
         description="∂L/∂x through a chain of scalar sigmoid, tanh or ReLU units",
         topic="deep-learning",
         build=_gradient_chain,

@@ -1,244 +1,18 @@
-"""Parameter counts of Transformers: one encoder layer, BERT-like encoders and GPT-2-like
-decoders, including the published models (counted as Hugging Face transformers'
-``num_parameters()`` counts BertModel and GPT2LMHeadModel, shared tensors once).
-
-One layer: attention Q, K, V, O (4d² + 4d), FFN d → d_ff → d (2·d·d_ff + d_ff + d),
-two LayerNorms with gain and bias (4d). The number of heads changes nothing: the
-heads split d, they do not multiply it.
-"""
+"""Questions on the parameter counts of Transformers: one encoder layer, BERT-like encoders
+and GPT-2-like decoders, and the published models (the counting: _transformer_model)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
-from typing import Literal
 
 from quizdl.engine.draw import choose
 from quizdl.engine.families._shared import count_draft, mistake
+from quizdl.engine.families._transformer_model import MISTAKES, PRESETS, Kind, Transformer
 from quizdl.engine.fmt import num
 from quizdl.engine.question import Draft, Draw, Family, Mistake, ParamSpec
 from quizdl.kb.text import Text
 
-Kind = Literal["encoder", "decoder"]
-
-
-@dataclass(frozen=True, slots=True)
-class Transformer:
-    """A BERT-like encoder or a GPT-2-like decoder; `count` gives its parameters."""
-
-    kind: Kind
-    d_model: int
-    layers: int
-    vocab: int
-    context: int
-    d_ff: int
-    heads: int = 1
-    type_vocab: int = 2
-    pooler: bool = True
-    tied: bool = True
-
-    def layer_count(
-        self,
-        *,
-        biases: bool = True,
-        layernorm: bool = True,
-        attn_matrices: int = 4,
-        ffn_matrices: int = 2,
-        heads_factor: int = 1,
-    ) -> int:
-        """One layer; the switches reproduce what common mistakes leave out or add."""
-        d, f = self.d_model, self.d_ff
-        attention = heads_factor * (attn_matrices * d * d + (attn_matrices * d if biases else 0))
-        ffn = ffn_matrices * d * f + ((f + d) if biases else 0)
-        return attention + ffn + (4 * d if layernorm else 0)
-
-    def count(
-        self,
-        *,
-        biases: bool = True,
-        layernorm: bool = True,
-        positions: bool = True,
-        segments: bool = True,
-        attn_matrices: int = 4,
-        ffn_matrices: int = 2,
-        heads_factor: int = 1,
-    ) -> int:
-        d = self.d_model
-        layer = self.layer_count(
-            biases=biases,
-            layernorm=layernorm,
-            attn_matrices=attn_matrices,
-            ffn_matrices=ffn_matrices,
-            heads_factor=heads_factor,
-        )
-        total = self.vocab * d + (self.context * d if positions else 0) + self.layers * layer
-        total += 2 * d if layernorm else 0  # BERT: after the embeddings; GPT-2: the final ln_f
-        if self.kind == "encoder":
-            total += self.type_vocab * d if segments else 0
-            total += (d * d + (d if biases else 0)) if self.pooler else 0
-        elif not self.tied:
-            total += self.vocab * d  # an LM head of its own (GPT-2's has no bias)
-        return total
-
-
-def transformer_param_count(
-    *,
-    kind: Kind,
-    d_model: int,
-    layers: int,
-    vocab: int,
-    context: int,
-    d_ff: int | None = None,
-    type_vocab: int = 2,
-    pooler: bool = True,
-    tied: bool = True,
-) -> int:
-    """Parameters of a BERT-like encoder (token, position and `type_vocab` segment
-    embeddings, embedding LayerNorm, `layers` post-LN layers, optional pooler d → d) or a
-    GPT-2-like decoder (token and learned position embeddings, `layers` pre-LN layers,
-    final LayerNorm, LM head tied to the token embedding or separate, without bias).
-    `d_ff` defaults to 4·d_model; `pooler` and `type_vocab` apply to encoders, `tied` to
-    decoders."""
-    f = 4 * d_model if d_ff is None else d_ff
-    model = Transformer(
-        kind, d_model, layers, vocab, context, f, type_vocab=type_vocab, pooler=pooler, tied=tied
-    )
-    return model.count()
-
-
-def encoder_layer_param_count(d_model: int, d_ff: int | None = None) -> int:
-    """One Transformer layer: attention, FFN and two LayerNorms, all with biases."""
-    f = 4 * d_model if d_ff is None else d_ff
-    return Transformer("encoder", d_model, 1, 0, 0, f).layer_count()
-
-
-@dataclass(frozen=True, slots=True)
-class Preset:
-    name: str
-    hf_class: str
-    model: Transformer
-
-
-PRESETS = (
-    Preset("BERT-base-uncased", "BertModel", Transformer("encoder", 768, 12, 30522, 512, 3072, 12)),
-    Preset(
-        "BERT-large-uncased", "BertModel", Transformer("encoder", 1024, 24, 30522, 512, 4096, 16)
-    ),
-    Preset(
-        "GPT-2 small", "GPT2LMHeadModel", Transformer("decoder", 768, 12, 50257, 1024, 3072, 12)
-    ),
-    Preset(
-        "GPT-2 medium", "GPT2LMHeadModel", Transformer("decoder", 1024, 24, 50257, 1024, 4096, 16)
-    ),
-    Preset(
-        "GPT-2 large", "GPT2LMHeadModel", Transformer("decoder", 1280, 36, 50257, 1024, 5120, 20)
-    ),
-    Preset("GPT-2 XL", "GPT2LMHeadModel", Transformer("decoder", 1600, 48, 50257, 1024, 6400, 25)),
-)
-
-Counter = Callable[[Transformer], int]
-
-
-@dataclass(frozen=True, slots=True)
-class MistakeSpec:
-    """A common mistake: the count it leads to for a whole model and for one layer (None
-    when the mistake concerns the embeddings or the pooler). `drawn` marks the mistakes
-    also diagnosed on drawn configurations; the published models get all of them."""
-
-    id: str
-    label: Text
-    whole: Counter
-    layer: Counter | None
-    drawn: bool
-    kinds: tuple[Kind, ...] = ("encoder", "decoder")
-
-
-_SPECS = (
-    MistakeSpec(
-        "forgot-biases",
-        Text(
-            en="You left out the biases of the linear layers (attention projections, FFN).",
-            zh="漏掉了线性层（注意力投影、FFN）的偏置。",
-        ),
-        lambda m: m.count(biases=False),
-        lambda m: m.layer_count(biases=False),
-        drawn=True,
-    ),
-    MistakeSpec(
-        "forgot-layernorm",
-        Text(
-            en="Each LayerNorm has a gain and a bias of size d.",
-            zh="每个 LayerNorm 都有长度为 d 的增益（gain）和偏置。",
-        ),
-        lambda m: m.count(layernorm=False),
-        lambda m: m.layer_count(layernorm=False),
-        drawn=True,
-    ),
-    MistakeSpec(
-        "ffn-4d-not-counted-twice",
-        Text(
-            en="The FFN has two weight matrices, d×d_ff and d_ff×d; you counted one.",
-            zh="FFN 有两个权重矩阵 d×d_ff 和 d_ff×d；你只算了一个。",
-        ),
-        lambda m: m.count(ffn_matrices=1),
-        lambda m: m.layer_count(ffn_matrices=1),
-        drawn=True,
-    ),
-    MistakeSpec(
-        "forgot-output-projection",
-        Text(
-            en="Attention has four projections: Q, K, V and the output projection O.",
-            zh="注意力有四个投影：Q、K、V 以及输出投影 O。",
-        ),
-        lambda m: m.count(attn_matrices=3),
-        lambda m: m.layer_count(attn_matrices=3),
-        drawn=False,
-    ),
-    MistakeSpec(
-        "multiplied-by-heads",
-        Text(
-            en="The heads split d among themselves (d/h each); they do not multiply the "
-            "attention parameters.",
-            zh="多个头把 d 分给各个头（每头 d/h 维），注意力参数不会乘以头数。",
-        ),
-        lambda m: m.count(heads_factor=m.heads),
-        lambda m: m.layer_count(heads_factor=m.heads),
-        drawn=False,
-    ),
-    MistakeSpec(
-        "forgot-position-embeddings",
-        Text(
-            en="The learned position embeddings (context × d) are parameters too.",
-            zh="可学习的位置嵌入（context × d）也是参数。",
-        ),
-        lambda m: m.count(positions=False),
-        None,
-        drawn=True,
-    ),
-    MistakeSpec(
-        "forgot-segment-embeddings",
-        Text(
-            en="BERT also has segment (token-type) embeddings, 2 × d.",
-            zh="BERT 还有 segment（token type）嵌入，2 × d。",
-        ),
-        lambda m: m.count(segments=False),
-        None,
-        drawn=False,
-        kinds=("encoder",),
-    ),
-    MistakeSpec(
-        "forgot-pooler",
-        Text(
-            en="BertModel ends with a pooler, Linear(d, d) with bias.",
-            zh="BertModel 最后还有一个 pooler：带偏置的 Linear(d, d)。",
-        ),
-        lambda m: m.count() - m.d_model * m.d_model - m.d_model,
-        None,
-        drawn=True,
-        kinds=("encoder",),
-    ),
-)
 _TIED = Text(
     en="The LM head is tied to (is the same tensor as) the token embedding: count it once.",
     zh="LM head 与词嵌入共享（是同一个张量），只算一次。",
@@ -249,13 +23,13 @@ _UNTIED = Text(
 )
 
 
-def _model_mistakes(m: Transformer, published: bool) -> list[Mistake]:
+def _model_mistakes(m: Transformer) -> list[Mistake]:
     found: list[Mistake] = []
     if m.kind == "decoder":
         tied_label = _TIED if m.tied else _UNTIED
         found.append(mistake("untied-vs-tied", tied_label, replace(m, tied=not m.tied).count()))
-    for spec in _SPECS:
-        if (published or spec.drawn) and m.kind in spec.kinds:
+    for spec in MISTAKES:
+        if m.kind in spec.kinds:
             found.append(mistake(spec.id, spec.label, spec.whole(m)))
     return found
 
@@ -308,7 +82,7 @@ def _layer_question(d: int, heads: int) -> Draft:
     )
     steps = _layer_steps(m)
     steps.append(Text.same(f"12d² + 13d = 12·{d}² + 13·{d} = {num(m.layer_count())}"))
-    mistakes = [mistake(s.id, s.label, s.layer(m)) for s in _SPECS if s.layer is not None]
+    mistakes = [mistake(s.id, s.label, s.layer(m)) for s in MISTAKES if s.in_layer]
     return count_draft(
         prompt,
         m.layer_count(),
@@ -394,7 +168,7 @@ def _preset_question(index: int) -> Draft:
         m.count(),
         {"ask": "preset", "model": preset.name},
         _model_steps(m),
-        _model_mistakes(m, published=True),
+        _model_mistakes(m),
     )
 
 
@@ -421,9 +195,7 @@ def _config_question(draw: Draw) -> Draft:
         "context": m.context,
         "tied": int(tied),
     }
-    return count_draft(
-        _describe(m, None), m.count(), params, _model_steps(m), _model_mistakes(m, False)
-    )
+    return count_draft(_describe(m, None), m.count(), params, _model_steps(m), _model_mistakes(m))
 
 
 def _transformer(draw: Draw) -> Draft:
@@ -443,7 +215,8 @@ def _transformer(draw: Draw) -> Draft:
 FAMILIES = (
     Family(
         id="transformer-params",
-        version=1,
+        # 2: drawn configurations diagnose every mistake the published models do
+        version=2,
         description="Parameters of a Transformer layer, of BERT / GPT-2 and of BERT- or "
         "GPT-2-like configurations",
         topic="transformer-params",

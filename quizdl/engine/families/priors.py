@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+from quizdl.engine.families._shared import SIG3_REL_TOL as REL_TOL
 from quizdl.engine.families._shared import THREE_SIG
 from quizdl.engine.fmt import num
 from quizdl.engine.question import (
@@ -22,7 +23,6 @@ from quizdl.engine.question import (
 )
 from quizdl.kb.text import Text
 
-REL_TOL = 5e-3
 ABS_TOL = 5e-4
 
 

@@ -4,14 +4,7 @@ Need", Table 1): operations, sequential operations and maximum path length."""
 from __future__ import annotations
 
 from quizdl.engine.fmt import num
-from quizdl.engine.question import (
-    Draft,
-    Draw,
-    Family,
-    Mistake,
-    ParamSpec,
-    make_draft,
-)
+from quizdl.engine.question import Draft, Draw, Family, Mistake, ParamSpec, make_draft
 from quizdl.kb.text import Text
 
 INT_TOL = 0.25  # integer answers: exact, and a mistake one away stays distinguishable

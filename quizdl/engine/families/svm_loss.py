@@ -8,15 +8,7 @@ import math
 
 from quizdl.engine.families._shared import sig3, sig3_draft
 from quizdl.engine.fmt import factor, num, vec
-from quizdl.engine.question import (
-    Draft,
-    Draw,
-    Family,
-    JSONScalar,
-    Mistake,
-    ParamSpec,
-    json_list,
-)
+from quizdl.engine.question import Draft, Draw, Family, JSONScalar, Mistake, ParamSpec, json_list
 from quizdl.kb.text import Text
 
 

@@ -3,20 +3,12 @@ of two running states (Chan et al.). The notes call it the "Welfold Algorithm"."
 
 from __future__ import annotations
 
+from quizdl.engine.families._shared import SIG3_REL_TOL as REL_TOL
 from quizdl.engine.families._shared import sig3
 from quizdl.engine.fmt import factor, num
-from quizdl.engine.question import (
-    Draft,
-    Draw,
-    Family,
-    Mistake,
-    ParamSpec,
-    json_list,
-    make_draft,
-)
+from quizdl.engine.question import Draft, Draw, Family, Mistake, ParamSpec, json_list, make_draft
 from quizdl.kb.text import Text
 
-REL_TOL = 5e-3
 ABS_TOL = 1e-6
 # x − mean is (n + 1)·step/2, so the new mean moves by step/2 and M₂′ stays an integer or a half.
 STEPS = (-4, -3, -2, -1, 1, 2, 3, 4)

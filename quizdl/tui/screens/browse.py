@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -24,6 +25,17 @@ from quizdl.tui.screens.base import QuizdlScreen
 from quizdl.tui.widgets.keybar import Key, KeyBar
 
 SHOWN = 2000  # rows drawn at most; the count says how many matched
+COLUMNS = (
+    ("id", 24),
+    ("topic", 18),
+    ("kind", 9),
+    ("state", 12),
+    ("due", 5),
+    ("s", 5),
+    ("d", 4),
+    ("r", 4),
+    ("lapses", 6),
+)
 
 
 class BrowseScreen(QuizdlScreen):
@@ -57,8 +69,10 @@ class BrowseScreen(QuizdlScreen):
     def on_mount(self) -> None:
         self.browser = CardBrowser(self.study)
         table = self.query_one("#cards", DataTable)
-        for key in ("id", "topic", "kind", "state", "due", "s", "d", "r", "lapses"):
-            table.add_column(self.t(f"browse.{key}"), key=key)
+        # Fixed widths: drawn at once, never re-measured after the first frame.
+        for key, width in COLUMNS:
+            label = self.t(f"browse.{key}")
+            table.add_column(label, key=key, width=max(cell_len(label), width))
         table.focus()
         self.search(self.query_text)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,17 +13,19 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
-from quizdl.study.overview import Overview, overview
+from quizdl.stats import Stats, compute
 from quizdl.tui import fmt
 from quizdl.tui.screens.base import QuizdlScreen
 from quizdl.tui.widgets.charts import columns, fit
 from quizdl.tui.widgets.keybar import Key, KeyBar
 
+TOPIC_WIDTH = 34
+
 
 class DashboardScreen(QuizdlScreen):
     KEYS: ClassVar[list[Key]] = [
-        Key("r", "review", "key.review"),
-        Key("t", "review_topic", "key.review_topic"),
+        Key("r", "review", "key.review", short="bar.review"),
+        Key("t", "review_topic", "key.review_topic", short="bar.topic"),
         Key("g", "quiz", "key.quiz"),
         Key("b", "browse", "key.browse"),
         Key("s", "stats", "key.stats"),
@@ -45,7 +48,7 @@ class DashboardScreen(QuizdlScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.data: Overview | None = None
+        self.data: Stats | None = None
         self.topic_ids: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -60,10 +63,13 @@ class DashboardScreen(QuizdlScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#topics", DataTable)
-        table.add_column(self.t("dash.topic"), key="topic")
+        # Fixed widths: drawn at once, never re-measured after the first frame.
+        table.add_column(self.t("dash.topic"), key="topic", width=TOPIC_WIDTH)
         for key in ("new", "learn", "review"):
-            table.add_column(self.t(f"dash.{key}"), key=key)
-        table.add_column(self.t("dash.mastery"), key="mastery")
+            label = self.t(f"dash.{key}")
+            table.add_column(label, key=key, width=max(cell_len(label), 5))
+        label = self.t("dash.mastery")
+        table.add_column(label, key="mastery", width=max(cell_len(label), 13))
         self.refresh_data()
 
     def on_screen_resume(self) -> None:
@@ -72,9 +78,10 @@ class DashboardScreen(QuizdlScreen):
 
     def refresh_data(self) -> None:
         study = self.study
-        self.study_call(lambda: overview(study), self.show)
+        profile = self.qapp.opened.profile if self.qapp.opened is not None else "default"
+        self.study_call(lambda: compute(study.db, profile, study.clock), self.show)
 
-    def show(self, data: Overview) -> None:
+    def show(self, data: Stats) -> None:
         self.data = data
         lang = self.lang
         due = data.due
@@ -86,9 +93,9 @@ class DashboardScreen(QuizdlScreen):
             head.append(Content.styled(self.t("dash.nothing_due"), "$success"))
         self.query_one("#dash-due", Static).update(Content("\n").join(head))
         streak = [
-            self.t("dash.streak", days=data.streak),
-            self.t("dash.week", count=data.reviews_this_week),
-            self.t("dash.today_done", count=data.reviews_today),
+            self.t("dash.streak", days=data.streak.days),
+            self.t("dash.week", count=data.week.reviews),
+            self.t("dash.today_done", count=data.today.reviews),
         ]
         self.query_one("#dash-streak", Static).update("\n".join(streak))
         self.query_one("#dash-note", Static).update(self._note(data))
@@ -96,27 +103,32 @@ class DashboardScreen(QuizdlScreen):
         row = table.cursor_row
         table.clear()
         self.topic_ids = []
-        for topic in data.topics:
+        kb = self.study.kb
+        order = {t.id: (t.order, t.id) for t in kb.topics.values()}
+        topics = sorted(data.topics, key=lambda t: order.get(t.topic, (1 << 30, t.topic)))
+        for topic in topics:
             self.topic_ids.append(topic.topic)
+            meta = kb.topics.get(topic.topic)
+            title = meta.title.get(lang) if meta is not None else topic.topic
+            mastery = topic.mastery or 0.0
             table.add_row(
-                Text(fit(topic.title.get(lang), 34).plain),
+                Text(fit(title, TOPIC_WIDTH).plain),
                 _count(topic.due.new),
                 _count(topic.due.learning),
                 _count(topic.due.review),
-                Text.assemble(
-                    (fmt.bar(topic.mastery, 8), "green"), f" {fmt.percent(topic.mastery):>4}"
-                ),
+                Text.assemble((fmt.bar(mastery, 8), "green"), f" {fmt.percent(topic.mastery):>4}"),
                 key=topic.topic,
             )
-        if data.topics:
-            table.move_cursor(row=min(row, len(data.topics) - 1))
-        forecast = columns(data.forecast, height=3, labels=_day_ruler(len(data.forecast)))
+        if topics:
+            table.move_cursor(row=min(row, len(topics) - 1))
+        due_days = [day.count for day in data.forecast]
+        forecast = columns(due_days, height=3, labels=_day_ruler(len(due_days)))
         self.query_one("#dash-forecast", Static).update(
             Content("\n").join([Content.styled(self.t("dash.forecast"), "bold"), forecast])
         )
 
-    def _note(self, data: Overview) -> Content:
-        if not data.ever_reviewed:
+    def _note(self, data: Stats) -> Content:
+        if data.cards.new == data.cards.total:  # nothing seen yet: a first run
             kb = self.study.kb
             text = self.t("dash.welcome", cards=len(kb.cards), topics=len(kb.topics))
             return Content.styled(text, "$accent")
@@ -125,10 +137,10 @@ class DashboardScreen(QuizdlScreen):
             return Content.styled(self.t("dash.last_none"), "$text-muted")
         now = self.study.clock.now()
         when = fmt.when(last.started_at, self.study.clock.zone, now)
-        answered = last.correct + last.incorrect
-        text = self.t(
-            "dash.last", when=when, reviewed=last.reviewed, correct=last.correct, answered=answered
-        )
+        answered = (last.correct or 0) + (last.incorrect or 0)
+        text = self.t("dash.last", when=when, reviewed=last.reviews)
+        if answered:
+            text += self.t("dash.last_answers", correct=last.correct or 0, answered=answered)
         return Content.styled(text, "$text-muted")
 
     # -- actions -------------------------------------------------------------------------

@@ -19,17 +19,26 @@ from quizdl.tui.widgets.card_text import CardFace, pick_mode, result_lines
 from quizdl.tui.widgets.keybar import Key, KeyBar
 
 DEFAULT_COUNT = 10
+K_TOGGLE = Key("space", "noop", "key.toggle_topic")
+K_MOVE = Key("tab", "noop", "key.move")
+K_START = Key("ctrl+s", "start", "key.start")
+K_PICK = Key("1-9", "noop", "key.pick")
+K_CHECK = Key("enter", "enter", "key.check")
+K_NEXT = Key("enter", "enter", "key.next")
+K_HELP = Key("?", "help", "key.help")
+K_BACK = Key("esc", "back", "key.back")
 
 
 class QuizScreen(QuizdlScreen):
     KEYS: ClassVar[list[Key]] = [
-        Key("space", "noop", "key.pick", in_bar=False),
-        Key("ctrl+s", "start", "key.start"),
-        Key("1-9", "noop", "key.pick", in_bar=False),
-        Key("enter", "noop", "key.check"),
-        Key("enter", "noop", "key.next", in_bar=False),
-        Key("?", "help", "key.help"),
-        Key("esc", "back", "key.back"),
+        K_TOGGLE,
+        K_MOVE,
+        K_START,
+        K_PICK,
+        K_CHECK,
+        K_NEXT,
+        K_HELP,
+        K_BACK,
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "start", show=False),
@@ -63,7 +72,7 @@ class QuizScreen(QuizdlScreen):
         with VerticalScroll(id="quiz-scroll"):
             yield Static(id="quiz-card")
         yield Input(id="quiz-answer", placeholder=self.t("review.type_here"))
-        yield KeyBar(self.KEYS, self.lang)
+        yield KeyBar([K_TOGGLE, K_MOVE, K_START, K_HELP, K_BACK], self.lang, id="quiz-keys")
 
     def on_mount(self) -> None:
         for selector in ("#quiz-head", "#quiz-scroll", "#quiz-answer"):
@@ -130,7 +139,20 @@ class QuizScreen(QuizdlScreen):
             self.set_focus(None)
         self._redraw()
 
+    def keys_now(self) -> list[Key]:
+        if self.quiz is None:
+            return [K_TOGGLE, K_MOVE, K_START, K_HELP, K_BACK]
+        face = self.face
+        if face is None:
+            return [K_HELP, K_BACK]
+        if face.result is not None:
+            return [K_NEXT, K_HELP, K_BACK]
+        if pick_mode(face.item) == "type":
+            return [K_CHECK, K_HELP, K_BACK]
+        return [K_PICK, K_CHECK, K_HELP, K_BACK]
+
     def _redraw(self) -> None:
+        self.query_one("#quiz-keys", KeyBar).show(self.keys_now(), self.lang)
         if self.face is None:
             return
         body = self.face.content(self.lang)
@@ -228,6 +250,7 @@ class QuizScreen(QuizdlScreen):
             ]
         self.query_one("#quiz-card", Static).update(Content("\n").join(lines))
         self.set_focus(self.query_one("#quiz-scroll"))
+        self._redraw()
 
     def action_noop(self) -> None:
         """Listed for help only."""

@@ -157,9 +157,11 @@ class ReviewScreen(QuizdlScreen):
         bar.update(total=max(1, self.done + nxt.counts.total), progress=self.done)
         answer = self.query_one("#answer", Input)
         typing = pick_mode(item) == "type"
-        answer.display = typing
-        answer.disabled = False
-        answer.value = ""
+        if answer.display != typing:  # each change lays the screen out again
+            answer.display = typing
+        if typing:
+            answer.disabled = False
+            answer.value = ""
         if typing:
             answer.focus()
         else:

@@ -3,7 +3,7 @@ forecast, true retention by week, the interval distribution and mastery per topi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import timedelta
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -12,20 +12,14 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from quizdl.study.history import History, history
-from quizdl.study.overview import Overview, overview
+from quizdl.stats import Stats, compute
+from quizdl.stats.model import IntervalBucket
 from quizdl.tui import fmt
 from quizdl.tui.screens.base import QuizdlScreen
 from quizdl.tui.widgets.charts import HEAT, bars, columns, heatmap
 from quizdl.tui.widgets.keybar import Key, KeyBar
 
 WEEKS = 26
-
-
-@dataclass(frozen=True)
-class StatsData:
-    overview: Overview
-    history: History
 
 
 class StatsScreen(QuizdlScreen):
@@ -47,12 +41,15 @@ class StatsScreen(QuizdlScreen):
 
     def on_mount(self) -> None:
         study = self.study
+        profile = self.qapp.opened.profile if self.qapp.opened is not None else "default"
         self.query_one("#stats").focus()
-        self.study_call(lambda: StatsData(overview(study), history(study, WEEKS)), self.show)
+        self.study_call(lambda: compute(study.db, profile, study.clock), self.show)
 
-    def show(self, data: StatsData) -> None:
-        h = data.history
+    def show(self, data: Stats) -> None:
         t = self.t
+        first = data.study_day - timedelta(days=data.study_day.weekday(), weeks=WEEKS - 1)
+        per_day = {d.day: d.count for d in data.reviews_per_day if d.day >= first and d.count}
+        forecast = [d.count for d in data.forecast]
         legend = Content.assemble(
             (t("stats.less") + " ", "$text-muted"),
             *((("■ ", style)) for style in HEAT),
@@ -60,26 +57,24 @@ class StatsScreen(QuizdlScreen):
         )
         parts: list[Content] = [
             Content.styled(t("stats.heatmap", weeks=WEEKS), "bold"),
-            heatmap(h.per_day, h.last_day, WEEKS) if h.per_day else Content(t("stats.no_data")),
+            heatmap(per_day, data.study_day, WEEKS) if per_day else Content(t("stats.no_data")),
             legend,
             Content(""),
             Content.styled(t("stats.forecast"), "bold"),
-            columns(data.overview.forecast, height=4),
-            Content.styled(
-                " ".join(f"{n}" for n in data.overview.forecast[:10]) + " …", "$text-muted"
-            ),
+            columns(forecast, height=4),
+            Content.styled(" ".join(f"{n}" for n in forecast[:10]) + " …", "$text-muted"),
             Content(""),
             Content.styled(t("stats.retention"), "bold"),
         ]
-        weeks = [w for w in h.retention if w.total]
+        weeks = [w for w in data.retention_weeks if w.reviews]
         if weeks:
             parts.append(
                 bars(
                     [
                         (
-                            w.week_start.strftime("%m-%d"),
-                            w.rate or 0.0,
-                            f"{fmt.percent(w.rate)} ({w.total})",
+                            w.start.strftime("%m-%d"),
+                            w.retention or 0.0,
+                            f"{fmt.percent(w.retention)} ({w.reviews})",
                         )
                         for w in weeks[-8:]
                     ],
@@ -88,11 +83,14 @@ class StatsScreen(QuizdlScreen):
             )
         else:
             parts.append(Content.styled(t("stats.no_data"), "$text-muted"))
-        top = max((n for _, n in h.intervals), default=0)
+        top = max((b.cards for b in data.intervals), default=0)
         parts += [Content(""), Content.styled(t("stats.intervals"), "bold")]
         if top:
             parts.append(
-                bars([(label, n / top, str(n)) for label, n in h.intervals], label_width=7)
+                bars(
+                    [(interval_label(b), b.cards / top, str(b.cards)) for b in data.intervals],
+                    label_width=9,
+                )
             )
         else:
             parts.append(Content.styled(t("stats.no_data"), "$text-muted"))
@@ -100,13 +98,26 @@ class StatsScreen(QuizdlScreen):
         parts.append(
             bars(
                 [
-                    (topic.title.get(self.lang), topic.mastery, fmt.percent(topic.mastery))
-                    for topic in data.overview.topics
+                    (self._title(topic.topic), topic.mastery or 0.0, fmt.percent(topic.mastery))
+                    for topic in data.topics
                 ],
                 width=20,
             )
         )
         self.query_one("#stats-body", Static).update(Content("\n").join(parts))
 
+    def _title(self, topic: str) -> str:
+        meta = self.study.kb.topics.get(topic)
+        return meta.title.get(self.lang) if meta is not None else topic
+
     def action_noop(self) -> None:
         """Listed for help only."""
+
+
+def interval_label(bucket: IntervalBucket) -> str:
+    """[min, max) days as a short label: "7-13d", "365d+"."""
+    if bucket.max_days is None:
+        return f"{bucket.min_days}d+"
+    if bucket.max_days - bucket.min_days == 1:
+        return f"{bucket.min_days}d"
+    return f"{bucket.min_days}-{bucket.max_days - 1}d"

@@ -80,7 +80,15 @@ class CardFace:
             parts += [Content.styled(RULE, "$text-muted"), Content(render.back(item, lang))]
         if self.result is not None:
             parts.append(Content.styled(RULE, "$text-muted"))
-            parts.extend(result_lines(self.result, lang, show_read_as=mode == "type"))
+            # for options, the ✓ and ✗ marks show the right answer better than its letter
+            parts.extend(
+                result_lines(
+                    self.result,
+                    lang,
+                    show_read_as=mode == "type",
+                    show_expected=mode not in ("choice", "choices"),
+                )
+            )
         return Content("\n").join(parts)
 
     def _options(self, options: Sequence[tuple[str, str]]) -> list[Content]:
@@ -98,7 +106,9 @@ class CardFace:
         return lines
 
 
-def result_lines(result: AnswerResult, lang: Lang, *, show_read_as: bool = True) -> list[Content]:
+def result_lines(
+    result: AnswerResult, lang: Lang, *, show_read_as: bool = True, show_expected: bool = True
+) -> list[Content]:
     lines: list[Content] = []
     if show_read_as and result.interpreted:
         label = tr(lang, "review.read_as") + ": "
@@ -113,7 +123,7 @@ def result_lines(result: AnswerResult, lang: Lang, *, show_read_as: bool = True)
         lines.append(Content.styled("✗ " + tr(lang, "review.wrong"), "bold $error"))
     if result.diagnosis:
         lines.append(Content.styled("→ " + result.diagnosis, "$warning"))
-    if result.expected:
+    if result.expected and show_expected:
         lines.append(
             Content.assemble((tr(lang, "review.expected") + ": ", "$text-muted"), result.expected)
         )

@@ -35,6 +35,8 @@ class KeyBar(Static):
         self.keys = list(keys)
 
     def show(self, keys: Sequence[Key], lang: Lang) -> None:
+        if list(keys) == self.keys:
+            return  # an update would lay the screen out again for nothing
         self.keys = list(keys)
         self.update(bar_markup(keys, lang))
 

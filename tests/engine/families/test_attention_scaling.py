@@ -7,14 +7,7 @@ import math
 from collections.abc import Iterator
 
 import numpy as np
-from draft_checks import (
-    assert_mistakes_distinct,
-    int_list,
-    integer,
-    mistake_value,
-    number,
-    within,
-)
+from draft_checks import assert_mistakes_distinct, int_list, integer, mistake_value, number, within
 
 from quizdl.engine.question import AnswerValue, Draft, Family
 from quizdl.engine.registry import families

@@ -108,8 +108,10 @@ def test_em_step_matches_numpy_m_step() -> None:
             new = numpy_em_step(xs, gamma)
         assert_close(draft, draft.answer, new)
         counts = gamma.sum(axis=0)
+        weighted_sums = (gamma * xs[:, None]).sum(axis=0)  # Σᵢ γᵢₖ xᵢ
         expected = {
             "unweighted-mean": np.array([xs.mean(), xs.mean(), *new[2:]]),
+            "divided-by-n": np.array([*(weighted_sums / len(xs)), *new[2:]]),
             "weights-not-normalised": np.array([*new[:2], *counts]),
         }
         for mistake in draft.mistakes:

@@ -11,7 +11,7 @@ from typing import Any
 import mpmath  # type: ignore[import-untyped]
 import numpy as np
 import pytest
-from draft_checks import assert_mistakes_distinct, float_list_param, number
+from draft_checks import assert_mistakes_distinct, float_list_param, float_param, int_param, number
 
 from quizdl.engine.families.gradients import first_layer_below
 from quizdl.engine.question import Family
@@ -75,15 +75,27 @@ def test_chain_gradient_matches_numeric_differentiation() -> None:
 
 
 def test_chain_mistakes_are_the_named_products() -> None:
+    values_checked = 0
     for seed in SEEDS:
         draft = CHAIN.generate(seed).draft
-        if draft.params["activation"] != "sigmoid":
-            continue
-        weights = float_list_param(draft, "weights")
+        activation = draft.params["activation"]
         by_id = {m.id: number(m.value) for m in draft.mistakes}
-        # forgetting every σ′ ≤ 1/4 leaves a product at least 4ⁿ times larger
-        assert math.isclose(by_id["off-by-4k"], float(np.prod(weights)), rel_tol=1e-12)
-        assert abs(by_id["off-by-4k"]) >= 4 ** len(weights) * abs(number(draft.answer))
+        if activation == "zero-sigmoid":
+            weights = [float_param(draft, "weight")] * int_param(draft, "layers")
+            zs = [0.0] * len(weights)
+        else:
+            weights, zs = float_list_param(draft, "weights"), float_list_param(draft, "z")
+        if activation == "sigmoid":
+            # forgetting every σ′ ≤ 1/4 leaves a product at least 4ⁿ times larger
+            assert math.isclose(by_id["off-by-4k"], float(np.prod(weights)), rel_tol=1e-12)
+            assert abs(by_id["off-by-4k"]) >= 4 ** len(weights) * abs(number(draft.answer))
+        if "value-not-derivative" in by_id:
+            # the activations' values f(zᵢ) multiplied in place of their derivatives
+            f = NUMPY_ACTIVATIONS["sigmoid" if activation == "zero-sigmoid" else str(activation)]
+            expected = float(np.prod(np.array(weights) * f(np.array(zs))))
+            assert math.isclose(by_id["value-not-derivative"], expected, rel_tol=1e-9)
+            values_checked += 1
+    assert values_checked > len(SEEDS) // 2
 
 
 NUMPY_ACTIVATIONS: dict[str, Callable[[Any], Any]] = {

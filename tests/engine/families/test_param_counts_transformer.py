@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from draft_checks import int_param, mistakes_by_id
 
-from quizdl.engine.families.param_counts_transformer import Kind, transformer_param_count
+from quizdl.engine.families._transformer_model import Kind, transformer_param_count
 from quizdl.engine.question import Draft
 from quizdl.engine.registry import families
 
@@ -174,6 +174,7 @@ def test_published_model_questions() -> None:
 
 
 def test_drawn_configurations_match_tensor_listings() -> None:
+    diagnosed: set[str] = set()
     for seed in range(300):
         draft = TRANSFORMER.generate(seed, {"ask": (2, 2)}).draft
         d, layers = int_param(draft, "d_model"), int_param(draft, "layers")
@@ -190,6 +191,11 @@ def test_drawn_configurations_match_tensor_listings() -> None:
         values = [draft.answer, *mistakes_by_id(draft).values()]
         for a, b in itertools.combinations(values, 2):
             assert isinstance(a, float) and isinstance(b, float) and abs(a - b) >= 1
+        diagnosed |= set(mistakes_by_id(draft))
+    # drawn configurations diagnose every mistake the published models do (version 2)
+    assert {"forgot-output-projection", "multiplied-by-heads", "forgot-segment-embeddings"} <= (
+        diagnosed
+    )
 
 
 def test_one_layer_questions_match_a_bert_layer() -> None:

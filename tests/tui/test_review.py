@@ -1,0 +1,218 @@
+"""A whole review driven by key presses: every kind of card, answered right, and what the
+database holds afterwards; undo, bury, suspend, unreadable answers, quitting mid-way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+from tui_helpers import Maker, drive, press, settle
+
+from quizdl.kb.schema import ChoiceCard, OrderingCard, TypedCard
+from quizdl.store.models import Review, StudySession
+from quizdl.study.items import Item
+from quizdl.tui.screens.dashboard import DashboardScreen
+from quizdl.tui.screens.review import ReviewScreen
+from quizdl.tui.screens.session_end import SessionEndScreen
+from quizdl.tui.widgets.card_text import pick_mode, right_labels
+
+
+def reviews(maker: Maker) -> list[Review]:
+    opened = maker.open()
+    with opened.study.db.sessions() as session:
+        rows = list(session.scalars(select(Review).order_by(Review.id)))
+    opened.study.db.dispose()
+    return rows
+
+
+def right_answer(item: Item) -> list[str]:
+    """The keys that answer `item` correctly, worked out from the card itself."""
+    card = item.card
+    mode = pick_mode(item)
+    if mode in ("choice", "choices"):
+        right = right_labels(item)
+        numbers = [str(n) for n, (label, _) in enumerate(item.choices, 1) if label in right]
+        return numbers if mode == "choice" else [*numbers, "enter"]
+    if isinstance(card, OrderingCard):
+        # item.order[k] is the card index shown at position k+1; press positions by index
+        return [str(item.order.index(i) + 1) for i in range(len(card.items))]
+    if isinstance(card, TypedCard):
+        return [*card.accept[0], "enter"]
+    assert item.question is not None
+    answer = item.question.draft.answer
+    text = repr(answer) if isinstance(answer, float) else str(answer)
+    return [*text, "enter"]
+
+
+async def current(pilot: Pilot[None]) -> ReviewScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, ReviewScreen)
+    return screen
+
+
+@drive
+async def test_a_whole_review_of_every_kind_is_stored(maker: Maker) -> None:
+    app = maker.app()
+    seen: list[tuple[str, str]] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        await press(pilot, "r")
+        while isinstance(app.screen, ReviewScreen):
+            screen = await current(pilot)
+            assert screen.face is not None
+            item = screen.face.item
+            if item.card_id in {card for card, _ in seen}:
+                break  # learning cards come back: every card has been seen once
+            mode = pick_mode(item)
+            seen.append((item.card_id, mode))
+            if mode == "reveal":
+                await press(pilot, "space")
+                assert screen.face.revealed
+                await press(pilot, "3")
+                continue
+            if mode == "type":
+                assert isinstance(app.focused, Input)
+                await pilot.press(*right_answer(item)[:-1])
+                await press(pilot, "enter")
+            else:
+                await press(pilot, *right_answer(item))
+            assert screen.face.result is not None, item.card_id
+            assert screen.face.result.correct, (item.card_id, screen.face.result)
+            await press(pilot, "enter")  # accepts the suggested rating (good)
+        await press(pilot, "escape")
+        assert isinstance(app.screen, SessionEndScreen)
+    kinds = {mode for _, mode in seen}
+    assert {"reveal", "choice", "choices", "order", "type"} <= kinds
+    assert len(seen) == 9
+    stored = reviews(maker)
+    assert [r.card_id for r in stored] == [card for card, _ in seen]
+    assert all(r.rating == 3 for r in stored)
+    answered = [r for r in stored if r.raw_answer is not None]
+    assert len(answered) == 7  # all but the basic and the cloze card
+    assert all(r.verdict is not None and r.verdict["correct"] for r in answered)
+    generated = [r for r in stored if r.generator is not None]
+    assert {r.generator for r in generated} == {
+        "dense-params",
+        "sigmoid-derivative-symbolic",
+        "gradient-vanish-explode",
+    }
+
+
+@drive
+async def test_a_wrong_answer_suggests_again_and_a_number_overrides(maker: Maker) -> None:
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "r", "space", "3", "space", "3")  # the basic and the cloze card
+        screen = await current(pilot)
+        assert screen.face is not None
+        item = screen.face.item
+        assert isinstance(item.card, ChoiceCard)
+        wrong = next(
+            str(n) for n, (lbl, _) in enumerate(item.choices, 1) if lbl not in right_labels(item)
+        )
+        await press(pilot, wrong)
+        assert screen.face.result is not None
+        assert screen.face.result.correct is False
+        assert screen.face.result.suggested_rating == 1
+        card_text = str(screen.query_one("#card", Static).render())
+        assert "✗" in card_text
+        await press(pilot, "2")  # hard, overriding the suggestion
+    assert [r.rating for r in reviews(maker)] == [3, 3, 2]
+
+
+@drive
+async def test_undo_brings_the_card_back_and_removes_its_review(maker: Maker) -> None:
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "r")
+        screen = await current(pilot)
+        assert screen.face is not None
+        first = screen.face.item.card_id
+        await press(pilot, "space", "4")
+        assert screen.face.item.card_id != first
+        assert screen.done == 1
+        await press(pilot, "u")
+        assert screen.face.item.card_id == first
+        assert screen.done == 0
+        await press(pilot, "u")  # nothing left to undo: the card stays
+        assert screen.face.item.card_id == first
+    assert reviews(maker) == []
+
+
+@drive
+async def test_bury_and_suspend_take_the_card_out_of_today(maker: Maker) -> None:
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "r")
+        screen = await current(pilot)
+        assert screen.face is not None
+        buried = screen.face.item.card_id
+        await press(pilot, "b")
+        suspended = screen.face.item.card_id
+        await press(pilot, "s")
+        assert screen.face.item.card_id not in (buried, suspended)
+    opened = maker.open()
+    from quizdl.study.browse import CardBrowser
+
+    found = {row.card_id: row for row in CardBrowser(opened.study).search("").rows}
+    assert found[buried].buried and not found[buried].suspended
+    assert found[suspended].suspended
+    assert reviews(maker) == []
+
+
+@drive
+async def test_a_typed_card_checks_what_is_typed(maker: Maker) -> None:
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # basic, cloze, one choice (1, then accept), several choices (1, check, accept)
+        await press(pilot, "r", "space", "3", "space", "3", "1", "enter", "1", "enter", "enter")
+        screen = await current(pilot)
+        assert screen.face is not None
+        assert pick_mode(screen.face.item) == "type"
+        await press(pilot, "enter")  # an empty line is not an answer
+        assert screen.face.result is None
+        await pilot.press(*"half")
+        await press(pilot, "enter")  # typed cards accept what is listed; "half" is not
+        assert screen.face.result is not None and screen.face.result.correct is False
+
+
+@drive
+async def test_quitting_mid_session_keeps_every_answer(maker: Maker) -> None:
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "r", "space", "3", "space")
+        await pilot.press("1", "ctrl+q")  # quit at once: the rating is still stored
+    stored = reviews(maker)
+    assert [r.rating for r in stored] == [3, 1]
+    opened = maker.open()
+    with opened.study.db.sessions() as session:
+        ended: list[Any] = list(session.scalars(select(StudySession.ended_at)))
+    assert ended and all(moment is not None for moment in ended)
+
+
+@drive
+async def test_a_topic_review_and_an_unreadable_number(maker: Maker) -> None:
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "down", "t")  # the second topic: generated questions only
+        screen = await current(pilot)
+        assert screen.face is not None
+        assert screen.face.item.topic == "sample-numbers"
+        assert screen.face.item.card_id == "sample-numbers/dense-params"
+        await pilot.press(*"12 apples")
+        await press(pilot, "enter")
+        assert screen.face.result is None
+        assert screen.face.unreadable
+        shown = str(screen.query_one("#card", Static).render())
+        assert "Could not read this" in shown
+        assert isinstance(app.focused, Input)  # the learner corrects the line
+    assert reviews(maker) == []

@@ -1,0 +1,253 @@
+"""The other screens driven by keys: first run, quiz, browse search and suspend, settings,
+help, editing a card, and the problems that must show as messages."""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from textual.widgets import DataTable, Input, Static
+from tui_helpers import CONTENT, Maker, drive, press, settle
+
+from quizdl.store.models import Review
+from quizdl.tui.screens.browse import BrowseScreen, CardScreen
+from quizdl.tui.screens.dashboard import DashboardScreen
+from quizdl.tui.screens.help import HelpScreen
+from quizdl.tui.screens.problem import ProblemScreen
+from quizdl.tui.screens.quiz import QuizScreen
+from quizdl.tui.screens.review import ReviewScreen
+from quizdl.tui.screens.settings import SettingsScreen
+from quizdl.tui.screens.stats import StatsScreen
+from quizdl.tui.widgets.card_text import pick_mode, right_labels
+
+
+def review_count(maker: Maker) -> int:
+    opened = maker.open()
+    with opened.study.db.sessions() as session:
+        count = int(session.execute(select(func.count()).select_from(Review)).scalar_one())
+    opened.study.db.dispose()
+    return count
+
+
+def text_of(screen: object, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())  # type: ignore[attr-defined]
+
+
+@drive
+async def test_first_run_creates_the_database_and_greets(maker: Maker) -> None:
+    assert not (maker.folder / "quizdl.db").exists()
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        assert "Welcome to quizdl! 9 cards in 2 topics" in text_of(screen, "#dash-note")
+        assert "9 new · 0 learning · 0 review" in text_of(screen, "#dash-due")
+        table = screen.query_one("#topics", DataTable)
+        assert table.row_count == 2
+    assert (maker.folder / "quizdl.db").is_file()
+
+
+@drive
+async def test_a_quiz_scores_and_walks_through_the_mistakes(maker: Maker) -> None:
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "g")
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        count = screen.query_one("#quiz-count", Input)
+        count.value = "3"
+        await press(pilot, "ctrl+s")
+        assert screen.quiz is not None and len(screen.quiz.items) == 3
+        answered_right = 0
+        for _ in range(3):
+            face = screen.face
+            assert face is not None
+            item = face.item
+            mode = pick_mode(item)
+            if mode == "choice":  # answer the choice questions right, the others wrong
+                right = right_labels(item)
+                n = next(k for k, (lbl, _) in enumerate(item.choices, 1) if lbl in right)
+                await press(pilot, str(n))
+                answered_right += 1
+            else:
+                await pilot.press(*"42")
+                await press(pilot, "enter")
+            assert face.result is not None
+            await press(pilot, "enter")
+        result = screen.quiz.result()
+        assert result.total == 3
+        assert result.right == answered_right
+        assert len(result.mistakes) == 3 - answered_right
+        head = text_of(screen, "#quiz-head")
+        assert f"Score: {answered_right} of 3" in head
+        if result.mistakes:
+            assert "Your mistakes" in text_of(screen, "#quiz-card")
+            assert "Solution" in text_of(screen, "#quiz-card")
+        await press(pilot, "escape")
+        assert isinstance(app.screen, DashboardScreen)
+    assert review_count(maker) == 0  # a quiz is outside the schedule
+
+
+@drive
+async def test_browse_searches_opens_and_suspends(maker: Maker) -> None:
+    app = maker.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "b")
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        table = screen.query_one("#cards", DataTable)
+        assert table.row_count == 9
+        await press(pilot, "slash")
+        await pilot.press(*"kind:choice")
+        await press(pilot, "enter")
+        assert [row.card_id for row in screen.rows] == [
+            "sample-basics/adam-author",
+            "sample-basics/gan-difficulties",
+        ]
+        await press(pilot, "space")  # suspend the highlighted card
+        assert screen.rows[0].suspended
+        await press(pilot, "slash", "ctrl+a")
+        search = screen.query_one("#search", Input)
+        search.value = "is:suspended"
+        await press(pilot, "enter")
+        assert [row.card_id for row in screen.rows] == ["sample-basics/adam-author"]
+        await press(pilot, "enter")
+        assert isinstance(app.screen, CardScreen)
+        await press(pilot, "escape")
+        await press(pilot, "space")  # unsuspend it
+        assert screen.rows == []
+        search.value = "prop:r<"
+        await press(pilot, "slash", "enter")
+        assert "prop:r<" in text_of(screen, "#browse-count")
+        search.value = "sigmoid"  # free text, either language
+        await press(pilot, "slash", "enter")
+        assert {row.card_id for row in screen.rows} == {
+            "sample-basics/sigmoid-range",
+            "sample-numbers/sigmoid-derivative",
+        }
+
+
+@drive
+async def test_settings_are_saved_and_the_language_changes(maker: Maker) -> None:
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        screen.query_one("#new-per-day", Input).value = "5"
+        screen.query_one("#retention", Input).value = "1.5"
+        await press(pilot, "ctrl+s")
+        assert "desired_retention" in text_of(screen, "#settings-message")
+        screen.query_one("#retention", Input).value = "0.85"
+        from textual.widgets import Select
+
+        screen.query_one("#language", Select).value = "zh"
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.lang == "zh"
+        assert "今日待复习" in text_of(app.screen, "#dash-due")
+        assert "新 5" in text_of(app.screen, "#dash-due")
+    saved = tomllib.loads(maker.config_path.read_text(encoding="utf-8"))
+    assert saved["app"]["lang"] == "zh"
+    settings = maker.open().study.settings
+    assert settings.new_per_day == 5
+    assert settings.desired_retention == 0.85
+
+
+@drive
+async def test_help_lists_every_key_of_the_screen(maker: Maker) -> None:
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "r", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        shown = str(app.screen.query_one(Static).render())
+        for key in ReviewScreen.KEYS:
+            assert key.label in shown
+        assert "bury until tomorrow" in shown
+        await press(pilot, "escape")
+        assert isinstance(app.screen, ReviewScreen)
+
+
+@drive
+async def test_stats_draw_after_some_history(maker: Maker) -> None:
+    maker.history(days=5)
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "Streak: 5 day(s)" in text_of(app.screen, "#dash-streak")
+        await press(pilot, "s")
+        assert isinstance(app.screen, StatsScreen)
+        body = text_of(app.screen, "#stats-body")
+        assert "True retention by week" in body
+        assert "No reviews yet" not in body  # heatmap, retention and intervals all drawn
+        assert body.count("■") > 7 * 4  # more than the legend: the calendar
+
+
+@drive
+async def test_editing_a_card_reloads_it(
+    maker: Maker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    source = (CONTENT / "sample-basics.yaml").read_text(encoding="utf-8")
+    topic = content / "sample-basics.yaml"
+    topic.write_text(source, encoding="utf-8")
+    # an "editor" that rewrites the ReLU answer, as a learner would
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import sys, pathlib\n"
+        "path = pathlib.Path(sys.argv[-1])\n"
+        "assert sys.argv[-2].startswith('+')\n"
+        "path.write_text(path.read_text().replace('applied element-wise', 'per element'))\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = maker.app(content=[content, CONTENT / "sample-numbers.yaml"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "r")
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert screen.face is not None
+        assert screen.face.item.card_id == "sample-basics/relu"
+        await press(pilot, "e", "space")
+        assert "per element" in text_of(screen, "#card")
+    assert "per element" in topic.read_text(encoding="utf-8")
+
+
+@drive
+async def test_a_damaged_database_is_a_message_not_a_traceback(maker: Maker) -> None:
+    (maker.folder / "quizdl.db").write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ProblemScreen)
+        shown = text_of(app.screen, "#problem")
+        assert "damaged" in shown or "not a" in shown
+        assert "Traceback" not in shown
+        await press(pilot, "q")
+    assert app.return_code in (0, None)
+
+
+@drive
+async def test_content_problems_are_reported_and_the_rest_loads(
+    maker: Maker, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "bad.yaml").write_text("topic: {id: Bad Id}\ncards: []\n", encoding="utf-8")
+    app = maker.app(content=[CONTENT, broken])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("problem(s) in the content" in m for m in messages)
