@@ -29,8 +29,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.anki_peer import RATING_CYCLE, peak_rss_mib, summary_ms  # noqa: E402
-from benchmarks.bigdb import REFERENCE_NOW, SECTION_SIZE, TOPICS, cached  # noqa: E402
+from benchmarks.anki_peer import RATING_CYCLE, peak_rss_mib, summary_ms
+from benchmarks.bigdb import REFERENCE_NOW, SECTION_SIZE, TOPICS, cached
 
 
 def synthetic_kb(cards: int) -> Any:

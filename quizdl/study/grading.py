@@ -66,9 +66,9 @@ def expected_text(item: Item, lang: Lang) -> str:
             text = dict(draft.choices).get(str(answer))
             return f"{label}) {text.render(lang)}" if text else label
         if isinstance(answer, tuple):
-            return "(" + ", ".join(f"{v:.6g}" for v in answer) + ")"
+            return "(" + ", ".join(_number(v) for v in answer) + ")"
         if isinstance(answer, float):
-            return f"{answer:.6g}"
+            return _number(answer)
         return str(answer)
     card = item.card
     if isinstance(card, ChoiceCard):
@@ -83,6 +83,13 @@ def expected_text(item: Item, lang: Lang) -> str:
     if isinstance(card, OrderingCard):
         return " → ".join(text.render(lang) for text in card.items)
     return ""
+
+
+def _number(value: float) -> str:
+    """Whole numbers in full with separators (1,921,437), others to 6 significant figures."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:.6g}"
 
 
 _SPLIT = re.compile(r"[\s,;，；、/]+")

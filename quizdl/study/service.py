@@ -112,6 +112,9 @@ class Study:
             self.session_id = record.id
         self.db.start_checkpointer()  # folds the log into the file in the background
         self._build_queue()
+        # a new session: its own tallies and undo history
+        self._item, self._result, self._answer = None, None, None
+        self._undo, self._ratings, self._correct = [], {}, [0, 0]
         self._started = time.monotonic()
         return self.counts()
 
