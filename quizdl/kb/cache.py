@@ -22,6 +22,7 @@ import os
 import struct
 import sys
 import tempfile
+import time
 import zlib
 from array import array
 from collections.abc import Mapping
@@ -252,3 +253,62 @@ def write_cache(path: Path, stamp: str, entries: Mapping[str, CachedFile]) -> bo
             Path(temporary).unlink(missing_ok=True)
         return False
     return True
+
+
+class CacheRun:
+    """The content cache during one load: the entries read, and those to write back (this
+    load's valid files, plus entries of files not loaded this time that are unchanged, such
+    as another content folder's)."""
+
+    def __init__(self, cache_file: Path | None) -> None:
+        self.file = cache_file
+        self.stamp = code_stamp() if cache_file else ""
+        self.before = read_cache(cache_file, self.stamp) if cache_file else CacheContents({}, True)
+        self.kept: dict[str, CachedFile] = {}
+        self.started_ns = time.time_ns()
+        self._registry: str | None = None
+
+    def registry(self) -> str:
+        if self._registry is None:
+            self._registry = registry_stamp()
+        return self._registry
+
+    def entry(self, path: Path, key: FileKey | None) -> CachedFile | None:
+        """The cached form of `path`, if it is still what the file holds."""
+        entry = self.before.entries.get(str(path))
+        if entry is None or key is None or entry.key != key:
+            return None
+        if entry.registry is not None and entry.registry != self.registry():
+            return None
+        return entry
+
+    def keep(self, path: Path, entry: CachedFile) -> None:
+        self.kept[str(path)] = entry
+
+    def remember(
+        self, path: Path, key: FileKey | None, topic: TopicMeta, topic_line: int, seg: Segment
+    ) -> None:
+        """Keep a file just parsed without a problem (unless it changed too recently)."""
+        if self.file is None or key is None or not key.settled(self.started_ns):
+            return
+        registry = self.registry() if seg.has_kind("generated") else None
+        self.keep(path, CachedFile(key, registry, topic, topic_line, seg))
+
+    def save(self) -> None:
+        """Write the cache if anything changed."""
+        if self.file is None:
+            return
+        before = self.before.entries
+        changed = not self.before.usable or any(
+            before.get(p) is not e for p, e in self.kept.items()
+        )
+        merged = dict(self.kept)
+        for name, entry in before.items():
+            if name in self.kept:
+                continue
+            if entry.key == FileKey.of(Path(name)):
+                merged[name] = entry
+            else:
+                changed = True  # the file changed, went away or no longer loads
+        if changed:
+            write_cache(self.file, self.stamp, merged)

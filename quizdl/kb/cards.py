@@ -14,7 +14,7 @@ import json
 import threading
 import zlib
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -232,6 +232,10 @@ class CardStore(Mapping[str, Card]):
         return CardFacts(
             s[self._topic[n]], s[self._section[n]], s[self._kind[n]], s[self._tags[n]], hashed
         )
+
+    def any_of(self, card_ids: Iterable[str]) -> bool:
+        """Whether any of `card_ids` is in the store (one pass at C speed)."""
+        return not self._index.keys().isdisjoint(card_ids)
 
     def id_position(self, card_id: str) -> tuple[Path, int] | None:
         """The file and line of a card's id, if the card came from a file."""

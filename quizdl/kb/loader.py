@@ -7,7 +7,6 @@ parsed again; checks across files (duplicate ids) are made on every load.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -118,51 +117,29 @@ def load(
     """
     roots = ([shipped_content_dir()] if shipped else []) + list(extra)
     files, problems = content_files(roots)
-    cache_file = content_cache.default_cache_file() if cache is True else cache or None
-    stamp = content_cache.code_stamp() if cache_file else ""
-    before = (
-        content_cache.read_cache(cache_file, stamp)
-        if cache_file
-        else content_cache.CacheContents({}, usable=True)
+    cached = content_cache.CacheRun(
+        content_cache.default_cache_file() if cache is True else cache or None
     )
-    registry: list[str] = []  # the generator stamp, computed when first needed
-
-    def registry_stamp() -> str:
-        if not registry:
-            registry.append(content_cache.registry_stamp())
-        return registry[0]
-
-    started = time.time_ns()
     builder = CardStoreBuilder()
     seen = _FirstUse(builder)
     kb = KnowledgeBase(files=files)
-    kept: dict[str, content_cache.CachedFile] = {}
     for path in files:
         shown = display_path(path)
         key = content_cache.FileKey.of(path)
-        entry = before.entries.get(str(path))
-        usable = entry is not None and entry.key == key
-        if entry is not None and entry.registry is not None and usable:
-            usable = entry.registry == registry_stamp()
-        if entry is not None and usable and seen.free(entry.topic.id, entry.segment.ids):
+        entry = cached.entry(path, key)
+        if entry is not None and seen.free(entry.topic.id, entry.segment.ids):
             seen.topics[entry.topic.id] = (shown, entry.topic_line)
             _add(kb, builder, path, entry.topic, entry.segment)
-            kept[str(path)] = entry
+            cached.keep(path, entry)
             continue
         loaded = _parse(path, shown, seen, problems)
-        if loaded is None:
-            continue
-        topic, topic_line, segment = loaded
-        _add(kb, builder, path, topic, segment)
-        seen.forget(segment.ids)  # the store answers for them from now on
-        if cache_file and key is not None and key.settled(started):
-            generated = segment.has_kind("generated")
-            kept[str(path)] = content_cache.CachedFile(
-                key, registry_stamp() if generated else None, topic, topic_line, segment
-            )
+        if loaded is not None:
+            topic, topic_line, segment = loaded
+            _add(kb, builder, path, topic, segment)
+            seen.forget(segment.ids)  # the store answers for them from now on
+            cached.remember(path, key, topic, topic_line, segment)
     kb.cards = builder.build()
-    if cache_file:
-        _update_cache(cache_file, stamp, before, kept)
+    cached.save()
     problems.sort(key=lambda p: (p.path, p.line, p.col))
     return kb, problems
 
@@ -212,27 +189,6 @@ def _parse(
     return topic_file.topic, doc.pos(("topic", "id"))[0], writer.finish()
 
 
-def _update_cache(
-    cache_file: Path,
-    stamp: str,
-    before: content_cache.CacheContents,
-    kept: dict[str, content_cache.CachedFile],
-) -> None:
-    """Write the cache when it changed: this load's valid files, plus the entries of files
-    not loaded this time that are still as they were (another content folder, say)."""
-    changed = not before.usable or any(before.entries.get(p) is not e for p, e in kept.items())
-    merged = dict(kept)
-    for name, entry in before.entries.items():
-        if name in kept:
-            continue
-        if entry.key == content_cache.FileKey.of(Path(name)):
-            merged[name] = entry
-        else:
-            changed = True  # the file changed, went away or no longer loads
-    if changed:
-        content_cache.write_cache(cache_file, stamp, merged)
-
-
 class _FirstUse:
     """Where each topic and card id was first given, for duplicate-id messages. Cards of
     files already in the store are found there; those of a file being checked, or of a file
@@ -251,11 +207,11 @@ class _FirstUse:
                 found = (display_path(position[0]), position[1])
         return found
 
-    def free(self, topic_id: str, card_ids: Iterable[str]) -> bool:
+    def free(self, topic_id: str, card_ids: Sequence[str]) -> bool:
         """No id of a file is taken yet (else the file is parsed, to report it exactly)."""
         if topic_id in self.topics:
             return False
-        return not any(cid in self.cards or cid in self._store for cid in card_ids)
+        return self.cards.keys().isdisjoint(card_ids) and not self._store.any_of(card_ids)
 
     def forget(self, card_ids: Iterable[str]) -> None:
         for card_id in card_ids:
