@@ -129,3 +129,16 @@ def empty_database(database_url: str) -> Iterator[Database]:
 def database(empty_database: Database) -> Database:
     migrate.upgrade(empty_database)
     return empty_database
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _content_cache_in_a_temp_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The validated-content cache goes to a temporary folder, never the user's cache.
+    Subprocesses inherit the variable."""
+    previous = os.environ.get("QUIZDL_CACHE_DIR")
+    os.environ["QUIZDL_CACHE_DIR"] = str(tmp_path_factory.mktemp("kb-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("QUIZDL_CACHE_DIR", None)
+    else:
+        os.environ["QUIZDL_CACHE_DIR"] = previous
