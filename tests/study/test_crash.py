@@ -36,7 +36,7 @@ import pytest
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 TIMEOUT = 120.0  # seconds without an event before a run is declared hung
 CHAINS = 10
-RUNS_PER_CHAIN = 5  # 50 killed (or finished) processes in all
+RUNS_PER_CHAIN = 8  # 80 processes, of which at least 50 are killed (asserted below)
 SEED = 20261126
 GARBAGE = ("not json", '{"rating": 9}', "[1, 2]", '{"answer": 7}', '{"skip": false}')
 TERMINAL = ("card", "result", "error", "summary")  # each handled line ends with one of these
@@ -403,8 +403,9 @@ def test_killed_reviews_leave_a_sound_database(tmp_path: Path) -> None:
     report = run_chains(tmp_path, CHAINS, RUNS_PER_CHAIN, SEED, workers=max(2, os.cpu_count() or 2))
     assert report.problems == []
     assert report.runs == CHAINS * RUNS_PER_CHAIN
-    # The kills must really land: most runs end by SIGKILL, and reviews were announced.
-    assert report.killed >= report.runs * 0.8
+    # The kills must really land: at least 50 runs end by SIGKILL (a run whose random kill
+    # moment comes after its input is used up ends on its own), and reviews were announced.
+    assert report.killed >= 50
     assert report.killed_mid_action >= 10
     assert report.recorded_checked >= 50
 
