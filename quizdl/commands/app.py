@@ -1,16 +1,24 @@
 """`quizdl` with no command: the Textual app. When stdin or stdout is not a terminal
-(a script, CI, a pipe) it prints the text summary instead, so that nothing hangs."""
+(a script, CI, a pipe) it prints the text summary instead, so that nothing hangs.
+
+The app is on screen before the study is opened: the study's modules (SQLAlchemy's ORM,
+the engine, numpy, the scheduler) are imported by the factory, on the study thread, while
+the app shows that it is opening.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quizdl.commands.common import language
 from quizdl.kb.text import Lang
+
+if TYPE_CHECKING:
+    from quizdl.study.opening import Opened
 
 
 def run(args: argparse.Namespace) -> int:
@@ -18,25 +26,33 @@ def run(args: argparse.Namespace) -> int:
         from quizdl.commands import summary
 
         return summary.run(args)
-    from quizdl.engine.answers.symbolic import warm_up
     from quizdl.store.db import default_url, home_dir
-    from quizdl.study.opening import open_study
     from quizdl.tui.app import make_app
     from quizdl.tui.config import load_settings
 
     config_path = home_dir() / "config.toml"
     settings = load_settings(config_path)
     lang = app_language(args, settings.lang)
-    factory = partial(
-        open_study,
-        default_url(getattr(args, "db", None)),
-        content=tuple(Path(p) for p in getattr(args, "content", [])),
-        profile=getattr(args, "profile", "default"),
-        lang=lang,
-    )
-    app = make_app(settings, factory, lang=lang, config_path=config_path, warm_up=warm_up)
+    url = default_url(getattr(args, "db", None))
+    content = tuple(Path(p) for p in getattr(args, "content", []))
+    profile = getattr(args, "profile", "default")
+
+    def open_study() -> Opened:
+        from quizdl.study.opening import open_study
+
+        return open_study(url, content=content, profile=profile, lang=lang)
+
+    app = make_app(settings, open_study, lang=lang, config_path=config_path, warm_up=warm_up)
     app.run()
     return 0
+
+
+def warm_up() -> None:
+    """sympy's first use is slow (see engine.answers.symbolic.warm_up); the app pays it when
+    the learner is not waiting."""
+    from quizdl.engine.answers.symbolic import warm_up
+
+    warm_up()
 
 
 def app_language(args: argparse.Namespace, configured: Lang | None) -> Lang:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from collections import Counter
 from pathlib import Path
 
 from quizdl.commands.common import load_content
@@ -15,8 +14,8 @@ def run(args: argparse.Namespace) -> int:
     if count:
         print(f"{count} problem(s) found; files with problems were not loaded.")
         return 2
-    kinds = Counter[str](card.kind for card in kb.cards.values())
-    per_kind = ", ".join(f"{kind} {kinds[kind]}" for kind in CARD_KINDS if kinds[kind])
+    kinds = kb.cards.count_by_kind()
+    per_kind = ", ".join(f"{kind} {kinds[kind]}" for kind in CARD_KINDS if kinds.get(kind))
     print(
         f"OK: {len(kb.topics)} topics, {len(kb.cards)} cards ({per_kind}) in {len(kb.files)} files"
     )

@@ -39,16 +39,18 @@ def load_content(
 
 
 def open_study(args: argparse.Namespace) -> Any:
-    """The database (migrated to the current schema), the content and a Study for the profile."""
-    from quizdl.store import backup, migrate
-    from quizdl.store.db import Database, default_url
+    """The database (backed up and upgraded if its schema is old), the content and a Study
+    for the profile, for a session about to start: the first one of a study day (the
+    profile's rollover) backs the database up first."""
+    from quizdl.store import backup
+    from quizdl.store.db import default_url
+    from quizdl.store.opening import open_database
     from quizdl.study.service import Study
 
     kb, count = load_content(args)
     if count:
         raise ContentError([f"{count} problem(s) in the content"])
-    database = Database(default_url(getattr(args, "db", None)))
-    backup.backup_before_upgrade(database)  # only when upgrade is about to change the schema
-    migrate.upgrade(database)
-    backup.daily_backup(database)  # the first session of a study day
-    return Study(database, kb, profile=getattr(args, "profile", "default"), lang=language(args))
+    database = open_database(default_url(getattr(args, "db", None))).database
+    study = Study(database, kb, profile=getattr(args, "profile", "default"), lang=language(args))
+    backup.daily_backup(database, clock=study.clock)
+    return study

@@ -56,22 +56,24 @@ def _now() -> Any:
 
 
 def _database(args: argparse.Namespace, topics: tuple[str, ...]) -> Any:
-    """The home's database at the current schema; refused when it holds no quizdl data."""
+    """The home's database at the current schema (backed up first if it is upgraded);
+    refused when it holds no quizdl data."""
     from sqlalchemy import select
 
     from quizdl.export.common import CARDS
     from quizdl.export.rawsql import ReadSnapshot
     from quizdl.store import migrate
-    from quizdl.store.db import Database, default_url
+    from quizdl.store.db import default_url
+    from quizdl.store.opening import open_database
 
-    database = Database(default_url(getattr(args, "db", None)))
-    if migrate.current(database) is None:
+    opened = open_database(default_url(getattr(args, "db", None)), create=False)
+    database = opened.database
+    if opened.is_new:
         database.dispose()
         raise BadInput(
             f"{migrate.describe(database)}: there is nothing to export yet "
             "(no quizdl database there; review some cards first, or pass --db)"
         )
-    migrate.upgrade(database)
     if topics:
         with ReadSnapshot(database) as snapshot:
             known = {row[0] for row in snapshot.rows(select(CARDS.c.topic).distinct())}

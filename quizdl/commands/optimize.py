@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quizdl.clock import Clock, local_zone
 from quizdl.commands.common import language
@@ -25,7 +25,9 @@ from quizdl.errors import BadInput, QuizdlError
 from quizdl.kb.text import Lang, Text
 from quizdl.schedule.metrics import Scores
 from quizdl.schedule.optimize import Evaluation, History, LoggedReview, optimize
-from quizdl.store.db import Database
+
+if TYPE_CHECKING:
+    from quizdl.store.opening import OpenedDatabase
 
 REVLOG_ROLLOVER_HOUR = 4  # study days of an external log end at 4:00 UTC
 REQUIRED_COLUMNS = ("card_id", "review_rating", "review_time")
@@ -104,31 +106,26 @@ def _time(path: Path, line: int, text: str) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _open(args: argparse.Namespace) -> Database:
+def _open(args: argparse.Namespace, *, create: bool) -> OpenedDatabase:
     """The database at the current schema (backed up first if a migration is due)."""
-    from quizdl.store import backup, migrate
     from quizdl.store.db import default_url
+    from quizdl.store.opening import open_database
 
-    database = Database(default_url(getattr(args, "db", None)))
-    backup.backup_before_upgrade(database)
-    migrate.upgrade(database)
-    return database
+    return open_database(default_url(getattr(args, "db", None)), create=create)
 
 
 def _own_history(args: argparse.Namespace) -> tuple[History, list[float] | None, int]:
     from sqlalchemy import select
 
     from quizdl.store import migrate
-    from quizdl.store.db import default_url
     from quizdl.store.models import Profile, Review
     from quizdl.study.settings import StudySettings
 
-    database = Database(default_url(getattr(args, "db", None)))
+    opened = _open(args, create=False)
+    database = opened.database
     try:
-        if migrate.current(database) is None:  # no database yet: nothing to fit, nothing made
+        if opened.is_new:  # no database yet: nothing to fit, nothing made
             return History.build([], Clock().study_day), None, 1
-        database.dispose()
-        database = _open(args)
         with database.sessions() as session:
             profile = session.scalars(select(Profile).where(Profile.name == args.profile)).first()
             if profile is None:
@@ -165,7 +162,7 @@ def _save(args: argparse.Namespace, parameters: tuple[float, ...]) -> None:
         Scheduler(parameters=rounded)
     except ValueError as error:
         raise QuizdlError(f"the fitted parameters were not saved: {error}") from None
-    database = _open(args)
+    database = _open(args, create=True).database
     try:
         with database.transaction() as session:
             profile = repo.ensure_profile(session, args.profile, Clock.from_env().now())

@@ -9,12 +9,11 @@ import json
 
 def run(args: argparse.Namespace) -> int:
     from quizdl.stats import compute
-    from quizdl.store import migrate
-    from quizdl.store.db import Database, default_url
+    from quizdl.store.db import default_url
+    from quizdl.store.opening import open_database
 
-    database = Database(default_url(args.db))
+    database = open_database(default_url(args.db)).database
     try:
-        migrate.upgrade(database)
         stats = compute(database, args.profile)
     finally:
         database.dispose()

@@ -55,6 +55,10 @@ class TableSpec:
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    def positions(self, kind: Kind) -> list[int]:
+        """Where the columns of one kind are in the table's rows."""
+        return [i for i, column in enumerate(self.columns) if column.kind == kind]
+
     @property
     def integer_key(self) -> bool:
         return self.key == ("id",)

@@ -21,7 +21,7 @@ from sqlalchemy.sql.expression import ColumnElement
 from quizdl.errors import QuizdlError
 from quizdl.export.backup_schema import BLOCK, TABLES, TableSpec, header
 from quizdl.export.common import card_filter, review_filter
-from quizdl.export.json_encoding import ENCODER, with_bools, write_block
+from quizdl.export.json_encoding import encode, ready_rows, write_block
 from quizdl.export.json_parallel import (
     PARALLEL_MIN_ROWS,
     PartWorkers,
@@ -70,17 +70,19 @@ def write_backup(
                     scratch,
                 )
                 parts[spec.name] = stack.enter_context(contextlib.closing(started))
-        head = ENCODER.encode({**header(), "tables": []})
-        assert head.endswith('"tables":[]}'), "the tables must come last in the header"
-        out.write(head[: -len("]}")].encode() + b"\n")
+        head = encode({**header(), "tables": []})
+        assert head.endswith(b'"tables":[]}'), "the tables must come last in the header"
+        out.write(head[: -len("]}")] + b"\n")
         for number, spec in enumerate(TABLES):
-            table_head = ENCODER.encode(
+            table_head = encode(
                 {"columns": spec.names, "count": expected[spec.name], "name": spec.name, "rows": []}
             )
-            out.write((",\n" if number else "").encode() + table_head[: -len("]}")].encode())
+            out.write((b",\n" if number else b"") + table_head[: -len("]}")])
             progress.stage(f"export {spec.name}", expected[spec.name])
             if spec.name in parts:
-                written = parts[spec.name].append_to(out, progress)
+                own = parts[spec.name].own_range
+                written = _write_blocks(snapshot, spec, filters[spec.name], out, progress, own)
+                written += parts[spec.name].append_to(out, progress, written=written)
             else:
                 written = _write_blocks(snapshot, spec, filters[spec.name], out, progress)
             if written != expected[spec.name]:  # pragma: no cover - one snapshot prevents it
@@ -100,13 +102,18 @@ def _write_blocks(
     filters: list[ColumnElement[bool]],
     out: BinaryIO,
     progress: Progress,
+    ids: tuple[int, int] | None = None,
 ) -> int:
+    """Write the table's rows (with `ids`, only those with ids in [low, high))."""
     written = 0
-    bools = [i for i, column in enumerate(spec.columns) if column.kind == "bool"]
-    blocks = _id_blocks if spec.integer_key else _key_blocks
-    for rows in blocks(snapshot, spec, filters):
+    bools, floats = spec.positions("bool"), spec.positions("float")
+    if spec.integer_key:
+        blocks = _id_blocks(snapshot, spec, filters, ids)
+    else:
+        blocks = _key_blocks(snapshot, spec, filters)
+    for rows in blocks:
         try:
-            write_block(out, with_bools(rows, bools), first=not written)
+            write_block(out, ready_rows(rows, bools, floats), first=not written)
         except ValueError as error:  # NaN or infinity in a float column
             raise QuizdlError(f"cannot export table {spec.name}: {error}") from None
         written += len(rows)
@@ -148,10 +155,17 @@ def selected_columns(spec: TableSpec) -> list[ColumnElement[Any]]:
 
 
 def _id_blocks(
-    snapshot: ReadSnapshot, spec: TableSpec, filters: list[ColumnElement[bool]]
+    snapshot: ReadSnapshot,
+    spec: TableSpec,
+    filters: list[ColumnElement[bool]],
+    ids: tuple[int, int] | None = None,
 ) -> Iterator[list[Any]]:
     """Rows with ids in [k·BLOCK, (k+1)·BLOCK), one block at a time, empty blocks skipped.
-    Blocks are fixed by the ids, so the lines of a file depend on the data only."""
+    Blocks are fixed by the ids, so the lines of a file depend on the data only. With
+    `ids` (multiples of BLOCK), only the blocks in [low, high).
+
+    The range is kept out of the WHERE clause: given two lower bounds on the id, SQLite
+    searches by the first one only, so every block would scan from the range's start."""
     key = spec.table.c.id
     block: Select[Any] = (
         select(*selected_columns(spec))
@@ -159,8 +173,12 @@ def _id_blocks(
         .order_by(key)
     )
     following = select(func.min(key)).where(*filters, key >= bindparam("lo"))
-    low = snapshot.scalar(select(func.min(key)).where(*filters))
-    while low is not None:
+    if ids is None:
+        low = snapshot.scalar(select(func.min(key)).where(*filters))
+        end = None
+    else:
+        low, end = snapshot.scalar(following, {"lo": ids[0]}), ids[1]
+    while low is not None and (end is None or low < end):
         start = int(low) - int(low) % BLOCK
         rows = snapshot.rows(block, {"lo": start, "hi": start + BLOCK})
         if rows:

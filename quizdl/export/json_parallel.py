@@ -3,7 +3,9 @@
 Encoding a million reviews as JSON is CPU work (Python's float repr alone takes a second),
 so on a machine with several cores the id range of a big table is cut into parts, each
 encoded by a worker process (json_worker) into a part file, and the parts are appended
-in order. The blocks, and so the lines, are fixed by the ids, never by the parts: the
+in order. The exporting process encodes the first part itself, straight into the output,
+while the workers do the rest: it would otherwise sit idle, and only the later parts are
+then copied. The blocks, and so the lines, are fixed by the ids, never by the parts: the
 file is the same byte for byte as a one-process export.
 
 Every process reads in a snapshot of its own. For them all to see the same data, no
@@ -114,6 +116,8 @@ class PartWorkers:
         self.spec = spec
         self._folder = Path(tempfile.mkdtemp(prefix=".quizdl-export-", dir=scratch))
         self._processes: list[tuple[subprocess.Popen[bytes], Path]] = []
+        # The ids [low, high) of the first part, left to the exporting process.
+        self.own_range: tuple[int, int] = (0, 0)
         if bounds[0] is None:
             return
         first = int(bounds[0]) - int(bounds[0]) % BLOCK
@@ -123,7 +127,8 @@ class PartWorkers:
             "block": snapshot.for_driver(block, {"lo": 0, "hi": 0}),
             "following": snapshot.for_driver(following, {"lo": 0}),
             "block_size": BLOCK,
-            "bools": [i for i, c in enumerate(spec.columns) if c.kind == "bool"],
+            "bools": spec.positions("bool"),
+            "floats": spec.positions("float"),
         }
         try:
             self._start(base, first, blocks, workers)
@@ -132,8 +137,10 @@ class PartWorkers:
             raise
 
     def _start(self, base: dict[str, Any], first: int, blocks: int, workers: int) -> None:
+        """Part 0 is the exporting process's own; a worker process starts for each other."""
         per_part = -(-blocks // workers)
-        for part in range(workers):
+        self.own_range = (first, first + per_part * BLOCK)
+        for part in range(1, workers):
             low = first + part * per_part * BLOCK
             if part * per_part >= blocks:
                 break
@@ -151,8 +158,9 @@ class PartWorkers:
             process.stdin.close()
             self._processes.append((process, out))
 
-    def append_to(self, out: BinaryIO, progress: Progress) -> int:
-        """Wait for the parts and append them to `out` in order; returns the rows written."""
+    def append_to(self, out: BinaryIO, progress: Progress, *, written: int) -> int:
+        """Wait for the workers' parts and append them to `out` in order, after the `written`
+        rows of the first part; returns the rows the parts held."""
         total = 0
         for process, part in self._processes:
             assert process.stdout is not None
@@ -170,7 +178,7 @@ class PartWorkers:
                 raise QuizdlError(f"cannot export table {self.spec.name}: {problem}")
             # Unbuffered, so that the file position is exactly past what was read.
             with part.open("rb", buffering=0) as source:
-                if total == 0:
+                if total + written == 0:
                     source.read(1)  # a table's first block has no comma before it
                 _copy(source, out)
             total += rows

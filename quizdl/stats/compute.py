@@ -23,7 +23,7 @@ from quizdl.stats.model import (
     Today,
     TopicStats,
 )
-from quizdl.stats.readers import Readers
+from quizdl.stats.readers import Reads
 from quizdl.stats.retrievability import ForgettingCurve, topic_sums
 from quizdl.store.db import Database
 from quizdl.study.settings import StudySettings
@@ -45,7 +45,8 @@ def compute(
     without the default profile (nothing studied yet) gives zeros; any other unknown profile
     is bad input. `math_in_sql=False` computes retrievability in numpy (as when SQLite lacks
     math functions; None: detect)."""
-    with queries.snapshot(db) as connection:
+    with Reads(db) as reads:
+        connection = reads.main
         row = queries.profile_row(connection, profile)
         if row is None:
             names = queries.profile_names(connection)
@@ -60,10 +61,9 @@ def compute(
             parameters = (row.fsrs_parameters or {}).get("w")
             if math_in_sql is None:
                 math_in_sql = queries.has_math_functions(connection)
-        with Readers(db, connection) as readers:
-            return _collect(
-                connection, readers, profile, profile_id, settings, parameters, clock, math_in_sql
-            )
+        return _collect(
+            connection, reads, profile, profile_id, settings, parameters, clock, math_in_sql
+        )
 
 
 def profile_clock(settings: StudySettings, clock: Clock | None) -> Clock:
@@ -75,7 +75,7 @@ def profile_clock(settings: StudySettings, clock: Clock | None) -> Clock:
 
 def _collect(
     connection: Connection,
-    readers: Readers,
+    reads: Reads,
     profile: str,
     profile_id: int,
     settings: StudySettings,
@@ -88,8 +88,8 @@ def _collect(
     today = clock.study_day(now)
     day_end = clock.day_end(now)
     # The two long reads that do not need the others' results start first.
-    log = readers.submit(lambda c: review_days(c, clock, profile_id, today))
-    intervals = readers.submit(lambda c: queries.interval_counts(c, profile_id, INTERVAL_BOUNDS))
+    log = reads.submit(lambda c: review_days(c, clock, profile_id, today))
+    intervals = reads.submit(lambda c: queries.interval_counts(c, profile_id, INTERVAL_BOUNDS))
     curve = ForgettingCurve.from_parameters(parameters)
     topic_rows = queries.topic_rows(
         connection,

@@ -14,8 +14,7 @@ per mention, with no common-subexpression elimination):
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -37,7 +36,6 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql.elements import ColumnElement
 
-from quizdl.store.db import Database
 from quizdl.store.models import CardState, Profile, Review, StudySession, UTCDateTime
 
 CARDS = cast(Table, CardState.__table__)
@@ -48,18 +46,6 @@ PROFILES = cast(Table, Profile.__table__)
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
 MS_PER_DAY = 86_400_000
 SECONDS_PER_DAY = 86_400
-
-
-@contextmanager
-def snapshot(db: Database) -> Iterator[Connection]:
-    """A connection whose queries all see one state of the database (one transaction, rolled
-    back: nothing is written). On SQLite the engine begins it with BEGIN IMMEDIATE, so a
-    review in another process waits the few hundred milliseconds this takes."""
-    with db.engine.connect() as connection:
-        try:
-            yield connection
-        finally:
-            connection.rollback()
 
 
 def profile_row(connection: Connection, name: str) -> Any | None:

@@ -1,24 +1,33 @@
-"""Run independent aggregates of one report at the same time, on SQLite.
+"""The reads of one stats report: one read transaction that never takes, nor waits for, the
+write lock, and extra connections that run the big aggregates side by side on SQLite.
 
-The three big aggregates of the stats (one pass over the cards, the interval pass, the
-per-day counts over the review log) do not depend on each other, and SQLite releases the GIL
-while it steps a query, so on a machine with several cores they can run side by side.
+A learner may be answering in the app while `quizdl stats` runs in another terminal, so the
+report must not hold SQLite's write lock (quizdl's own engine begins every transaction with
+BEGIN IMMEDIATE, see store/db.py). Its connections come from a second engine on the same
+file without that hook, in the driver's autocommit mode: the main connection opens a
+deferred transaction (BEGIN), which in WAL mode is a read snapshot (writers go on, unseen,
+and never wait for it); each side-by-side job runs on a connection of its own.
 
-The extra connections come from a second engine on the same file without quizdl's
-BEGIN IMMEDIATE hook: in autocommit mode each SELECT reads from its own snapshot, without
-taking or waiting for the write lock. They still see exactly the state the main connection
-sees: that connection has begun with BEGIN IMMEDIATE, so no other writer can commit until
-the report is done.
+The three big aggregates (one pass over the cards, the interval pass, the per-day counts
+over the review log) do not depend on each other, and SQLite releases the GIL while it
+steps a query, so on a machine with several cores they can run side by side. A job's
+connection has a snapshot of its own, which is the main connection's unless another
+connection committed in between. A watch connection tells: PRAGMA data_version changes
+when another connection commits. Its value is read before the main snapshot begins and
+again when a job's result is asked for; if it moved, that job runs again on the main
+connection, inside its snapshot, so every figure of a report describes one state.
 
-Anything else (PostgreSQL, an in-memory SQLite database, which a second connection would
-not share) runs the jobs one after the other on the main connection.
+PostgreSQL runs the jobs one after the other on the main connection, in one REPEATABLE
+READ, READ ONLY transaction; so does an in-memory SQLite database (a second connection
+would not share it), on quizdl's own engine.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import make_url
@@ -28,56 +37,122 @@ from quizdl.store.db import BUSY_TIMEOUT_MS, Database
 
 T = TypeVar("T")
 
-# One engine per database URL (the last few). NullPool: an engine holds no open connection.
-_ENGINES: dict[str, Engine] = {}
+# One engine per database file (the last few), keyed by the file's absolute path: the same
+# relative URL names another file after a change of working directory. NullPool: an engine
+# holds no open connection.
+_ENGINES: dict[Path, Engine] = {}
 _MAX_ENGINES = 8
 
 
-def reader_engine(db: Database) -> Engine | None:
-    """A hook-free engine for side-by-side reads, or None where they are not possible."""
+def database_file(db: Database) -> Path | None:
+    """The SQLite database's file as an absolute path, or None (PostgreSQL, in memory, or
+    named by a `file:` URI)."""
     if not db.is_sqlite:
         return None
-    path = make_url(db.url).database
-    if not path or path == ":memory:" or "mode=memory" in db.url:
+    name = make_url(db.url).database
+    if not name or name == ":memory:" or name.startswith("file:") or "mode=memory" in db.url:
         return None
-    engine = _ENGINES.get(db.url)
+    return Path(name).expanduser().resolve()
+
+
+def reader_engine(db: Database) -> Engine | None:
+    """A hook-free engine on the database's file, or None where there is none to share."""
+    path = database_file(db)
+    if path is None:
+        return None
+    engine = _ENGINES.get(path)
     if engine is None:
         connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None}
-        engine = create_engine(db.url, poolclass=NullPool, connect_args=connect_args)
+        url = make_url(db.url).set(database=str(path))
+        engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
         while len(_ENGINES) >= _MAX_ENGINES:
             _ENGINES.pop(next(iter(_ENGINES))).dispose()
-        _ENGINES[db.url] = engine
+        _ENGINES[path] = engine
     return engine
 
 
-class Readers:
-    """Submit jobs taking a Connection; each job's result comes back from its Future.
+class Pending(Generic[T]):
+    """A job's result to come, as seen from the main connection's snapshot."""
 
-    Use as a context manager around the work of the main connection."""
+    def __init__(self, reads: Reads, job: Callable[[Connection], T], future: Future[T]) -> None:
+        self._reads = reads
+        self._job = job
+        self._future = future
 
-    def __init__(self, db: Database, main: Connection) -> None:
+    def result(self) -> T:
+        value = self._future.result()
+        if self._reads.committed_meanwhile():
+            return self._job(self._reads.main)  # the job's own snapshot was a later one
+        return value
+
+
+class Reads:
+    """`main`: a connection in one read transaction; `submit(job)` runs a job taking a
+    Connection side by side where possible. Use as a context manager; nothing is written."""
+
+    main: Connection
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
         self._engine = reader_engine(db)
-        self._main = main
-        self._pool = ThreadPoolExecutor(max_workers=2) if self._engine is not None else None
+        self._pool: ThreadPoolExecutor | None = None
+        self._watch: Any = None  # a DBAPI connection
+        self._version: object = None
 
-    def submit(self, job: Callable[[Connection], T]) -> Future[T]:
+    def __enter__(self) -> Reads:
+        if self._engine is None:
+            self.main = self._db.engine.connect()
+            if not self._db.is_sqlite:  # one snapshot for every query, and nothing written
+                self.main.execution_options(
+                    isolation_level="REPEATABLE READ", postgresql_readonly=True
+                )
+            return self
+        self._watch = self._engine.raw_connection()
+        try:
+            self._version = self._data_version()
+            self.main = self._engine.connect()
+            self.main.exec_driver_sql("BEGIN")  # deferred: a read snapshot, no lock to wait for
+            self.main.exec_driver_sql("SELECT 1 FROM sqlite_master LIMIT 1")  # it begins now
+        except BaseException:
+            self._watch.close()
+            raise
+        self._pool = ThreadPoolExecutor(max_workers=2)
+        return self
+
+    def submit(self, job: Callable[[Connection], T]) -> Pending[T]:
         if self._pool is None:
             done: Future[T] = Future()
             try:
-                done.set_result(job(self._main))
+                done.set_result(job(self.main))
             except Exception as error:  # raised from .result(), as from a thread
                 done.set_exception(error)
-            return done
-        return self._pool.submit(self._run, job)
+            return Pending(self, job, done)
+        return Pending(self, job, self._pool.submit(self._run, job))
+
+    def committed_meanwhile(self) -> bool:
+        """Whether another connection committed since the main snapshot began (never true
+        where the jobs run on the main connection)."""
+        return self._watch is not None and self._data_version() != self._version
+
+    def _data_version(self) -> object:
+        cursor = self._watch.cursor()
+        try:
+            cursor.execute("PRAGMA data_version")
+            return cursor.fetchone()[0]
+        finally:
+            cursor.close()
 
     def _run(self, job: Callable[[Connection], T]) -> T:
         assert self._engine is not None
         with self._engine.connect() as connection:
             return job(connection)
 
-    def __enter__(self) -> Readers:
-        return self
-
     def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
+        try:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+            self.main.rollback()
+        finally:
+            self.main.close()
+            if self._watch is not None:
+                self._watch.close()

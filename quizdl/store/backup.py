@@ -19,10 +19,13 @@ PostgreSQL is backed up by its administrator (pg_dump); quizdl makes no backups 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
 import sys
+import threading
+import time
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -144,7 +147,6 @@ def make_backup(
     if reason is not None and not REASON.fullmatch(reason):
         raise ValueError(f"a backup reason is lower-case words joined by '-', found {reason!r}")
     folder = backup_folder(db_file)
-    folder.mkdir(parents=True, exist_ok=True)
     stamp = now.astimezone(UTC).strftime(TIME_FORMAT)
     suffix, counter = (f"-{reason}" if reason else ""), 1
     target = folder / f"{db_file.stem}-{stamp}{suffix}.db"
@@ -153,14 +155,29 @@ def make_backup(
         target = folder / f"{db_file.stem}-{stamp}-{reason or 'copy'}-{counter}.db"
     partial = target.with_name(target.name + ".part")
     try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _remove_stale_parts(folder)
         copy_database(db_file, partial)
         os.replace(partial, target)
-    except sqlite3.Error as error:
-        partial.unlink(missing_ok=True)
+    except (sqlite3.Error, OSError) as error:  # OSError: a folder that cannot be written
+        with contextlib.suppress(OSError):  # (or a file where the folder should be)
+            partial.unlink(missing_ok=True)
         raise QuizdlError(f"could not back up {db_file} to {folder}: {error}") from None
     if keep is not None:
         prune(db_file, keep)
     return target
+
+
+STALE_PART_S = 3600.0  # no backup takes an hour: an older .part was left by a killed process
+
+
+def _remove_stale_parts(folder: Path) -> None:
+    for part in folder.glob("*.db.part"):
+        try:
+            if time.time() - part.stat().st_mtime > STALE_PART_S:
+                part.unlink()
+        except OSError:  # gone meanwhile, or not ours to remove: leave it
+            pass
 
 
 def prune(db_file: Path, keep: int) -> list[Path]:
@@ -172,7 +189,8 @@ def prune(db_file: Path, keep: int) -> list[Path]:
     return doomed
 
 
-def _stderr(message: str) -> None:
+def print_notice(message: str) -> None:
+    """What a command says about a backup it made: on stderr, so stdout stays its output."""
     print(f"quizdl: {message}", file=sys.stderr)
 
 
@@ -181,11 +199,11 @@ def backup_before_upgrade(
     *,
     now: datetime | None = None,
     keep: int | None = None,
-    notify: Callable[[str], None] = _stderr,
+    notify: Callable[[str], None] = print_notice,
 ) -> Path | None:
     """Back up the database when `migrate.upgrade` is about to change its schema. Call it
-    right before `migrate.upgrade`. Refuses (BadInput) what is not a quizdl database,
-    as `upgrade` would, without touching it."""
+    right before `migrate.upgrade` (quizdl.store.opening.open_database does). Refuses
+    (BadInput) what is not a quizdl database, as `upgrade` would, without touching it."""
     from quizdl.store import migrate
 
     revision = migrate.current(database)
@@ -206,16 +224,75 @@ def daily_backup(
     database: Database, *, clock: Clock | None = None, keep: int | None = None
 ) -> Path | None:
     """Back up the database unless a backup was made since the current study day began
-    (its rollover). Call it at the start of a study session, after `migrate.upgrade`."""
+    (its rollover in `clock`: pass the profile's, Study.clock). Call it at the start of a
+    study session, once the database is open (quizdl.store.opening.open_database)."""
+    pending = start_daily_backup(database, clock=clock, keep=keep)
+    return None if pending is None else pending.wait()
+
+
+class BackgroundBackup:
+    """A backup made on a thread of its own, so that a session starts at once: the copy of
+    a large database takes seconds (about 2.7 s for 650 MB), and SQLite's backup and check
+    run outside Python's lock, in a read snapshot that never blocks the session's writes.
+    The thread is not a daemon: a process that exits normally finishes the backup first;
+    one that is killed leaves a `.part` file, never a backup that looks whole."""
+
+    def __init__(self, database: Database, db_file: Path, now: datetime, keep: int) -> None:
+        self.db_file = db_file
+        self.path: Path | None = None
+        self.error: str | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(database, now, keep), name="quizdl-backup", daemon=False
+        )
+
+    def _run(self, database: Database, now: datetime, keep: int) -> None:
+        try:
+            self.path = make_backup(database, "daily", now=now, keep=keep)
+        except QuizdlError as error:
+            self.error = str(error)
+        except Exception as error:  # a thread has no one to raise to: keep it for the learner
+            self.error = f"could not back up {self.db_file}: {error}"
+        finally:
+            with _RUNNING_LOCK:
+                _RUNNING.pop(self.db_file, None)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> Path | None:
+        """The backup made (None if there was nothing to back up); QuizdlError if it failed."""
+        self._thread.join(timeout)
+        if self.error is not None:
+            raise QuizdlError(self.error)
+        return self.path
+
+
+_RUNNING: dict[Path, BackgroundBackup] = {}
+_RUNNING_LOCK = threading.Lock()
+
+
+def start_daily_backup(
+    database: Database, *, clock: Clock | None = None, keep: int | None = None
+) -> BackgroundBackup | None:
+    """Start the study day's backup in the background (see daily_backup), or None when
+    there is none to make: PostgreSQL, one made already today, or one under way."""
     db_file = sqlite_file(database)
     if db_file is None:
         return None
     clock = clock or Clock.from_env()
     now = clock.now()
     today = clock.today_start(now)
-    if any(b.taken_at >= today for b in list_backups(db_file)):
-        return None
-    return make_backup(database, "daily", now=now, keep=keep or load_keep())
+    keep = keep or load_keep()
+    with _RUNNING_LOCK:
+        running = _RUNNING.get(db_file)
+        if running is not None:
+            return running
+        if any(b.taken_at >= today for b in list_backups(db_file)):
+            return None
+        pending = BackgroundBackup(database, db_file, now, keep)
+        _RUNNING[db_file] = pending
+    pending.start()
+    return pending
 
 
 SQLITE_MAGIC = b"SQLite format 3\x00"

@@ -22,7 +22,7 @@ from sqlalchemy import or_, select, update
 
 from quizdl.errors import BadInput
 from quizdl.kb.loader import KnowledgeBase
-from quizdl.kb.schema import CARD_KINDS, card_title
+from quizdl.kb.schema import CARD_KINDS
 from quizdl.schedule.fsrs_adapter import CardState as S
 from quizdl.study import repo
 from quizdl.study.recall import Recall
@@ -178,16 +178,19 @@ class CardBrowser:
     def _index(self) -> dict[str, str]:
         kb = self.study.kb
         if self._kb is not kb:
+            titles = kb.cards.titles  # read from the stored cards: none is built
             self._text = {
-                card_id: f"{card_id}\n{card_title(card, 'en')}\n{card_title(card, 'zh')}".casefold()
-                for card_id, card in kb.cards.items()
+                card_id: "\n".join((card_id, *titles(card_id))).casefold() for card_id in kb.cards
             }
             self._kb = kb
         return self._text
 
     def _row(self, row: Any, r: float | None, now: datetime) -> CardRow:
-        card = self.study.kb.cards.get(row.card_id)
-        title = card_title(card, self.study.lang) if card is not None else ""
+        cards = self.study.kb.cards
+        title = ""
+        if row.card_id in cards:
+            en, zh = cards.titles(row.card_id)
+            title = zh if self.study.lang == "zh" else en
         return CardRow(
             card_id=row.card_id,
             topic=row.topic,

@@ -1,23 +1,26 @@
-"""Opening a learner's study for an interface: the database (created and migrated on the
-first run), the content (problems collected, not fatal: topics with problems are left
-out), and content reloads after a card is edited. Database failures become plain words."""
+"""Opening a learner's study for an interface: the database (created on the first run,
+backed up and upgraded when its schema is old: quizdl.store.opening), the content (problems
+collected, not fatal: topics with problems are left out), content reloads after a card is
+edited, and a new Study per session, the first session of a study day backing the database
+up. Database failures become plain words (explain_failure)."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from quizdl.clock import Clock
 from quizdl.errors import QuizdlError
 from quizdl.kb.loader import KnowledgeBase, load
 from quizdl.kb.text import Lang
-from quizdl.store import migrate
-from quizdl.store.db import Database
+from quizdl.store import backup
 from quizdl.store.models import Profile
+from quizdl.store.opening import explain_failure as explain_failure
+from quizdl.store.opening import open_database
 from quizdl.study import repo
 from quizdl.study.service import Study
 
@@ -33,6 +36,10 @@ class Opened:
     first_run: bool = False
     profile: str = "default"
     clock: Clock | None = None
+    notices: list[str] = field(default_factory=list)
+    """What the opening did that the learner should hear of (a backup before an upgrade)."""
+    day_backup: backup.BackgroundBackup | None = None
+    """The study day's backup, made in the background at its first session."""
 
     def reload_content(self) -> list[str]:
         """Read the content again (after an edit) and bring the database in line: an edited
@@ -44,12 +51,27 @@ class Opened:
 
     def new_session(self) -> Study:
         """A fresh Study on the same database and content, for a new session: a Study's
-        tallies (ratings, undo stack, time) cover one session."""
+        tallies (ratings, undo stack, time) cover one session. The first session of a study
+        day (the profile's rollover) starts the day's backup."""
         old = self.study
-        self.study = Study(
+        fresh = Study(
             old.db, old.kb, clock=self.clock, rng=old.rng, profile=self.profile, lang=old.lang
         )
-        return self.study
+        # The profile's study day; in the background, so the first card shows at once.
+        started = backup.start_daily_backup(fresh.db, clock=fresh.clock)
+        self.day_backup = started or self.day_backup
+        self.study = fresh
+        return fresh
+
+    def take_notices(self) -> list[str]:
+        """What the learner should hear of now (once): the opening's notices, and a daily
+        backup that failed."""
+        pending = self.day_backup
+        if pending is not None and pending.error is not None:
+            self.notices.append(pending.error)
+            self.day_backup = None
+        taken, self.notices = self.notices, []
+        return taken
 
 
 def open_study(
@@ -63,20 +85,22 @@ def open_study(
     rng: random.Random | None = None,
 ) -> Opened:
     kb, problems = load(content, shipped=shipped)
+    notices: list[str] = []
+    opened = open_database(url, notify=notices.append)
     try:
-        database = Database(url)
-        old, _ = migrate.upgrade(database)
-        study = Study(database, kb, clock=clock, rng=rng, profile=profile, lang=lang)
+        study = Study(opened.database, kb, clock=clock, rng=rng, profile=profile, lang=lang)
     except SQLAlchemyError as exc:
+        opened.database.dispose()
         raise QuizdlError(explain_failure(exc)) from None
     return Opened(
         study,
         [str(p) for p in problems],
         tuple(content),
         shipped,
-        first_run=old is None,
+        first_run=opened.is_new,
         profile=profile,
         clock=clock,
+        notices=notices,
     )
 
 
@@ -90,27 +114,3 @@ def replace_content(study: Study, kb: KnowledgeBase) -> None:
     for card_id in [e.card_id for e in [*study.queue.learning, *study.queue.main]]:
         if card_id not in kb.cards:
             study.queue.remove(card_id)
-
-
-def explain_failure(exc: BaseException) -> str:
-    """What went wrong with the database, in plain words, and what to do about it."""
-    if isinstance(exc, QuizdlError):
-        return str(exc)
-    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    first = text[0] if text else type(exc).__name__
-    lowered = first.lower()
-    if "locked" in lowered or "busy" in lowered:
-        return (
-            "the database is locked by another program (another quizdl?). Close it and try "
-            "again; nothing was lost, and the last action was not recorded."
-        )
-    if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
-        return (
-            f"the database is damaged ({first}). Restore it from a backup "
-            "(quizdl restore FILE), or move the file away to start afresh."
-        )
-    if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
-        return f"the database cannot be written ({first}): check the file's permissions."
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return f"the connection to the database was lost ({first}); try again."
-    return f"the database failed: {first}"

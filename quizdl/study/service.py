@@ -209,6 +209,16 @@ class Study:
         self._answer = None
         return self._item
 
+    def present(self, item: Item) -> Item:
+        """Show an item drawn elsewhere (a quiz question counted in the schedule): from
+        here it is answered, rated and undone like any card of this session, and its
+        review row is the one a review of the same question would record."""
+        if item.card_id not in self.kb.cards:
+            raise StudyError(f"no card with id {item.card_id!r}")
+        item.shown_at = time.monotonic()
+        self._item, self._result, self._answer = item, None, None
+        return item
+
     def _current(self) -> Item:
         if self._item is None:
             raise StudyError("no card is being shown: ask for the next card first")

@@ -8,21 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.timer import Timer
 
 from quizdl.errors import QuizdlError
 from quizdl.kb.text import Lang
-from quizdl.study.opening import Opened, explain_failure
-from quizdl.study.service import Study
 from quizdl.tui import config
 from quizdl.tui.config import AppSettings
 from quizdl.tui.i18n import tr
 from quizdl.tui.runner import StudyRunner
 
-StudyFactory = Callable[[], Opened]
+if TYPE_CHECKING:  # the study (SQLAlchemy, the engine) is imported by the factory, off screen
+    from quizdl.study.opening import Opened
+    from quizdl.study.service import Study
+
+StudyFactory = Callable[[], "Opened"]
+WARM_UP_AFTER_S = 1.0
+"""The warm-up waits until the dashboard has been on screen this long, so that it never
+delays a review started at once."""
 
 
 class QuizdlApp(App[None]):
@@ -49,6 +55,7 @@ class QuizdlApp(App[None]):
         """True while a review session is on screen: quitting ends it first."""
         self._factory = study_factory
         self._warm_up = warm_up
+        self._warm_up_timer: Timer | None = None
 
     @property
     def study(self) -> Study:
@@ -64,6 +71,11 @@ class QuizdlApp(App[None]):
         from quizdl.tui.screens.problem import StartScreen
 
         self.push_screen(StartScreen())
+        # Once "opening" is drawn: opening imports the study's modules first, which would hold
+        # the interpreter against the drawing (it came 0.2 s later, for no gain after it).
+        self.call_after_refresh(self._start_opening)
+
+    def _start_opening(self) -> None:
         self.run_worker(self._open(), name="open", exit_on_error=False)
 
     async def _open(self) -> None:
@@ -76,18 +88,47 @@ class QuizdlApp(App[None]):
             await self.switch_screen(ProblemScreen(str(exc)))
             return
         except Exception as exc:  # the database or the disk failed: say so, never a traceback
+            from quizdl.study.opening import explain_failure
+
             await self.switch_screen(ProblemScreen(explain_failure(exc)))
             return
         self.opened.study.lang = self.lang
         await self.switch_screen(DashboardScreen())
+        self.tell_notices()
         if self.opened.problems:
             self.notify(
                 self.t("app.content_problems", count=len(self.opened.problems)),
                 severity="warning",
                 timeout=10,
             )
-        if self._warm_up is not None:  # sympy's first use is slow; pay it while nobody waits
-            self.run_worker(self._warm_up, thread=True, name="warm-up", exit_on_error=False)
+
+    def warm_up_when_idle(self) -> None:
+        """Run the warm-up (once) when the dashboard has stayed on screen for a moment: the
+        dashboard calls this each time it shows its figures."""
+        if self._warm_up is not None and self._warm_up_timer is None:
+            self._warm_up_timer = self.set_timer(WARM_UP_AFTER_S, self._start_warm_up)
+
+    def _start_warm_up(self) -> None:
+        from quizdl.tui.screens.dashboard import DashboardScreen
+
+        self._warm_up_timer = None
+        warm_up = self._warm_up
+        busy = any(w.group == "study" and not w.is_finished for w in self.workers)
+        if warm_up is None or busy or not isinstance(self.screen, DashboardScreen):
+            return  # the learner moved on; the dashboard asks again when it is back
+        self._warm_up = None
+        # On the study thread, so that a study call asked meanwhile waits for it (a fraction
+        # of a second). On a thread of its own it would hold the interpreter lock against the
+        # study thread, each database call of which then waits up to a switch interval to get
+        # it back: a first card asked for during the warm-up took seconds, not a tenth of one.
+        self.run_worker(self.runner.call(warm_up), name="warm-up", exit_on_error=False)
+
+    def tell_notices(self) -> None:
+        """Show what the study has to tell (a backup made before an upgrade, a daily backup
+        that failed), once each."""
+        if self.opened is not None:
+            for notice in self.opened.take_notices():
+                self.notify(notice, timeout=10)
 
     def change_settings(self, settings: AppSettings, lang: Lang) -> None:
         """Apply and keep the app's own settings; a new language redraws every screen."""

@@ -177,11 +177,6 @@ STRINGS: dict[str, Text] = {
     "end.keys": _t("Enter: dashboard · r: review again", "回车：返回主页 · r：继续复习"),
     # quiz
     "quiz.title": _t("Quiz", "测验"),
-    "quiz.setup": _t(
-        "Choose topics (space toggles; none chosen means all) and the number of questions. "
-        "A quiz is practice: it does not change your schedule.",
-        "选择主题（空格切换；不选即为全部）和题目数量。测验只是练习，不会改变复习计划。",
-    ),
     "quiz.count": _t("Questions", "题目数"),
     "quiz.start": _t("Start the quiz", "开始测验"),
     "quiz.question": _t("Question {n} of {total}", "第 {n} 题，共 {total} 题"),
@@ -193,6 +188,34 @@ STRINGS: dict[str, Text] = {
     "quiz.mistakes": _t("Your mistakes, with their solutions", "错题与解答"),
     "quiz.your_answer": _t("Your answer", "你的答案"),
     "quiz.none": _t("There are no generated questions in these topics.", "这些主题中没有生成题。"),
+    "quiz.setup_choice": _t(
+        "Choose topics (space toggles; none chosen means all) and the number of questions. "
+        "A quiz is practice and leaves your schedule alone, unless you tick "
+        "“Count in my schedule”: then the first answer to each card is recorded as its review.",
+        "选择主题（空格切换；不选即为全部）和题目数量。测验默认只是练习，不会改变复习计划；"
+        "勾选“计入复习计划”后，每张卡片在本次测验中的第一个答案会记为一次复习。",
+    ),
+    "quiz.count_in_schedule": _t("Count in my schedule", "计入复习计划"),
+    "quiz.counts": _t("counts in your schedule", "计入复习计划"),
+    "quiz.not_counted.suspended": _t("not counted: the card is suspended", "不计入：该卡片已暂停"),
+    "quiz.not_counted.buried": _t(
+        "not counted: the card is buried until tomorrow", "不计入：该卡片已埋藏到明天"
+    ),
+    "quiz.not_counted.retired": _t(
+        "not counted: the card is no longer in your schedule", "不计入：该卡片已不在复习计划中"
+    ),
+    "quiz.not_counted.repeat": _t(
+        "not counted again: this card already counted in this quiz",
+        "不再计入：本次测验已记录过这张卡片",
+    ),
+    "quiz.recorded": _t(
+        "Recorded in your schedule ({rating}): next review in {interval}.",
+        "已计入复习计划（{rating}），{interval} 后再次复习。",
+    ),
+    "quiz.recorded_total": _t(
+        "{count} of {total} answers recorded in your schedule.",
+        "{total} 个答案中有 {count} 个已计入复习计划。",
+    ),
     # browse
     "browse.title": _t("Browse", "浏览"),
     "browse.placeholder": _t(

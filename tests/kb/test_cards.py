@@ -7,6 +7,7 @@ import gc
 import math
 import threading
 import tracemalloc
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,7 +16,17 @@ from pydantic import TypeAdapter
 
 from quizdl.kb.cards import BUILT_CARDS_KEPT, Location, decode_card, encode_card
 from quizdl.kb.loader import KnowledgeBase, load, load_or_raise
-from quizdl.kb.schema import BasicCard, Card, GeneratedCard, Source, TopicFile, TopicMeta
+from quizdl.kb.schema import (
+    CARD_KINDS,
+    BasicCard,
+    Card,
+    ClozeCard,
+    GeneratedCard,
+    Source,
+    TopicFile,
+    TopicMeta,
+    card_title,
+)
 from quizdl.kb.schema import content_hash as schema_content_hash
 from quizdl.kb.text import Text
 from quizdl.kb.yamlsrc import read_document
@@ -82,6 +93,57 @@ def test_facts_agree_with_the_built_cards(shipped: KnowledgeBase) -> None:
         assert facts.kind == shipped.kind_of(card_id) == card.kind
         assert facts.tags == " ".join(card.tags)
         assert facts.content_hash == schema_content_hash(card)
+
+
+def test_counts_by_kind_and_topic_agree_with_the_files(shipped: KnowledgeBase) -> None:
+    # Independently of the store: count what each shipped file declares.
+    kinds: Counter[str] = Counter()
+    topics: Counter[str] = Counter()
+    for path in shipped.files:
+        doc, problems = read_document(path, str(path))
+        assert doc is not None and problems == []
+        parsed = TopicFile.model_validate(doc.data)
+        kinds.update(card.kind for card in parsed.cards)
+        topics[parsed.topic.id] += len(parsed.cards)
+    assert shipped.cards.count_by_kind() == dict(kinds)
+    assert shipped.cards.count_by_topic() == dict(topics)
+    assert sum(kinds.values()) == len(shipped.cards)
+
+
+def test_titles_are_the_card_titles_in_both_languages(shipped: KnowledgeBase) -> None:
+    seen = set()
+    for card_id, card in shipped.cards.items():
+        assert shipped.cards.titles(card_id) == (card_title(card, "en"), card_title(card, "zh"))
+        seen.add(card.kind)
+    assert seen == set(CARD_KINDS)  # every kind's title field is checked
+    untitled = GeneratedCard(
+        id="t/g",
+        kind="generated",
+        generator="activation-derivative",
+        source=Source(note="n.md", section="S"),
+    )
+    cloze = ClozeCard(
+        id="t/c",
+        kind="cloze",
+        text=Text(en="The {{c1::ReLU}}\n  gradient", zh="{{c1::ReLU::hint}} 的梯度"),
+        source=Source(note="n.md", section="S"),
+    )
+    kb = KnowledgeBase.from_cards([topic("t")], [untitled, cloze])
+    assert kb.cards.titles("t/g") == ("t/g", "t/g") == (card_title(untitled), card_title(untitled))
+    assert kb.cards.titles("t/c") == ("The ReLU gradient", "ReLU 的梯度")
+    assert kb.cards.titles("t/c") == (card_title(cloze, "en"), card_title(cloze, "zh"))
+
+
+def test_counts_and_titles_build_no_card(monkeypatch: pytest.MonkeyPatch) -> None:
+    kb = KnowledgeBase.from_cards([topic("t0"), topic("t1"), topic("t2")], many(30))
+
+    def refuse(card_id: str, encoded: bytes) -> Card:
+        raise AssertionError(f"{card_id} was built")
+
+    monkeypatch.setattr("quizdl.kb.cards.decode_card", refuse)
+    assert kb.cards.count_by_kind() == {"basic": 30}
+    assert kb.cards.count_by_topic() == {"t0": 10, "t1": 10, "t2": 10}
+    assert kb.cards.titles("t1/c12") == ("front of t1/c12", "t1/c12 的正面")
 
 
 def test_edited_text_changes_the_precomputed_hash() -> None:

@@ -1,12 +1,16 @@
-"""`quizdl stats`: exit codes, JSON, the tables in English and Chinese."""
+"""`quizdl stats`: exit codes, JSON, the tables in English and Chinese, and a report made
+while another process holds the write lock."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
+import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 from stats_history import NOW, History
 
 from quizdl.cli import main
@@ -74,3 +78,28 @@ def test_a_new_database_gives_zeros(
         assert (data["cards"]["total"], data["today"]["reviews"], data["topics"]) == (0, 0, [])
     else:
         assert "nothing yet" in out or "暂无" in out
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_stats_run_while_a_learner_answers_in_another_process(
+    studied: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = make_url(studied.url).database
+    assert path is not None
+    writer = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:  # an answer being recorded: the write lock is held, nothing committed yet
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE card_states SET reps = reps + 1")
+        codes: list[int] = []
+        command = threading.Thread(
+            target=lambda: codes.append(main(["stats", "--db", studied.url, "--json"])),
+            daemon=True,
+        )
+        command.start()
+        command.join(timeout=15)  # waiting for the lock would take 30 s, then fail
+        assert codes == [0]
+        writer.execute("COMMIT")  # and the answer is recorded
+    finally:
+        writer.close()
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == compute(studied, clock=Clock(fixed=NOW)).to_json()

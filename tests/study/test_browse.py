@@ -108,3 +108,23 @@ def test_suspend_and_unsuspend_by_id(study_at: StudyAt) -> None:
     assert "sample-basics/relu" not in shown and "sample-basics/adam-author" not in shown
     assert browser.set_suspended(["sample-basics/relu"], False) == 1
     assert {r.card_id for r in browser.search("is:suspended").rows} == {"sample-basics/adam-author"}
+
+
+def test_a_text_search_and_its_rows_build_no_card(
+    study_at: StudyAt, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The text index covers every card of the content (100,000 in a big one): it is read
+    # from the stored cards, each of whose models would cost a validation and ~2 KB.
+    study = study_at(NOW)
+
+    def refuse(card_id: str, encoded: bytes) -> None:
+        raise AssertionError(f"{card_id} was built")
+
+    monkeypatch.setattr("quizdl.kb.cards.decode_card", refuse)
+    browser = CardBrowser(study)
+    found = browser.search("relu")
+    assert [row.card_id for row in found.rows] == ["sample-basics/relu"]
+    assert found.rows[0].title == "What does ReLU compute?"
+    study.lang = "zh"
+    assert {row.card_id for row in browser.search("最优判别器").rows} == {"sample-basics/optimal-d"}
+    assert all(row.title for row in browser.search("").rows)

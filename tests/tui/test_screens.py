@@ -251,3 +251,21 @@ async def test_content_problems_are_reported_and_the_rest_loads(
         assert isinstance(app.screen, DashboardScreen)
         messages = [n.message for n in app._notifications]
         assert any("problem(s) in the content" in m for m in messages)
+
+
+@drive
+async def test_a_backup_before_an_upgrade_is_told_on_the_dashboard(maker: Maker) -> None:
+    from quizdl.store import migrate
+    from quizdl.store.db import Database
+
+    maker.open().study.db.dispose()
+    database = Database(maker.url)
+    migrate.downgrade(database, migrate.KNOWN_REVISIONS[-2])  # a database of an older quizdl
+    database.dispose()
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("before upgrading its schema" in m for m in messages), messages
+        await press(pilot, "q")

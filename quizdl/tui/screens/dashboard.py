@@ -83,6 +83,7 @@ class DashboardScreen(QuizdlScreen):
 
     def show(self, data: Stats) -> None:
         self.data = data
+        self.qapp.warm_up_when_idle()
         lang = self.lang
         due = data.due
         head = [Content.styled(self.t("dash.due"), "bold")]
@@ -147,8 +148,10 @@ class DashboardScreen(QuizdlScreen):
     def action_review(self) -> None:
         from quizdl.tui.screens.review import ReviewScreen
 
-        if self.data is not None:
-            self.app.push_screen(ReviewScreen(()))
+        # The review needs none of the figures: it starts at once, even before they are
+        # drawn (its first call waits on the study thread behind the figures' query: run
+        # side by side, the two threads slowed each other down more than that).
+        self.app.push_screen(ReviewScreen(()))
 
     def action_review_topic(self) -> None:
         from quizdl.tui.screens.review import ReviewScreen

@@ -1,5 +1,8 @@
 """The quiz: choose topics and a number, answer freshly generated questions, then see
-the score, the time and every mistake with its worked solution. Outside the schedule."""
+the score, the time and every mistake with its worked solution. Outside the schedule unless
+the learner ticks "count in my schedule": then each counted answer is recorded as a review
+(committed before its verdict shows) and the head says, for each question, whether it
+counts. Every study call, asking included, runs on the study thread."""
 
 from __future__ import annotations
 
@@ -9,11 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Input, Label, SelectionList, Static
+from textual.widgets import Button, Checkbox, Input, Label, SelectionList, Static
 
-from quizdl.study.items import AnswerResult
+from quizdl.study.items import AnswerResult, Item, Recorded
 from quizdl.study.quiz import Quiz, QuizResult, quiz_topics
+from quizdl.study.quiz_record import ScheduleRecorder
 from quizdl.tui import fmt
+from quizdl.tui.i18n import rating_name
 from quizdl.tui.screens.base import QuizdlScreen
 from quizdl.tui.widgets.card_text import CardFace, pick_mode, result_lines
 from quizdl.tui.widgets.keybar import Key, KeyBar
@@ -53,13 +58,15 @@ class QuizScreen(QuizdlScreen):
         self.preselected = topic
         self.quiz: Quiz | None = None
         self.face: CardFace | None = None
+        self.recorded: Recorded | None = None
+        """The review the last answer recorded (a counted quiz)."""
         self.busy = False
 
     def compose(self) -> ComposeResult:
         kb = self.study.kb
         topics = quiz_topics(kb)
         with Vertical(id="quiz-setup"):
-            yield Static(self.t("quiz.setup"), id="quiz-help")
+            yield Static(self.t("quiz.setup_choice"), id="quiz-help")
             yield SelectionList[str](
                 *((kb.topics[t].title.get(self.lang), t, t == self.preselected) for t in topics),
                 id="quiz-topics",
@@ -67,6 +74,7 @@ class QuizScreen(QuizdlScreen):
             with Horizontal(id="quiz-count-row"):
                 yield Label(self.t("quiz.count"))
                 yield Input(str(DEFAULT_COUNT), id="quiz-count", type="integer")
+                yield Checkbox(self.t("quiz.count_in_schedule"), False, id="quiz-counted")
                 yield Button(self.t("quiz.start"), id="quiz-start", variant="primary")
         yield Static(id="quiz-head")
         with VerticalScroll(id="quiz-scroll"):
@@ -97,18 +105,23 @@ class QuizScreen(QuizdlScreen):
         topics = tuple(self.query_one("#quiz-topics", SelectionList).selected)
         text = self.query_one("#quiz-count", Input).value.strip()
         count = int(text) if text.lstrip("-").isdigit() else DEFAULT_COUNT
-        study = self.study
+        counted = self.query_one("#quiz-counted", Checkbox).value
+        opened = self.qapp.opened
+        assert opened is not None
         lang = self.lang
         self.busy = True
 
         def make() -> Quiz:
-            return Quiz(study.kb, study.rng, topics, count, lang)
+            # a counted quiz gets a Study, and so a session and an undo history, of its own
+            study = opened.new_session() if counted else opened.study
+            recorder = ScheduleRecorder(study) if counted else None
+            return Quiz(study.kb, study.rng, topics, count, lang, recorder=recorder)
 
         self.study_call(make, self._started, self._unblock)
 
     def _started(self, quiz: Quiz) -> None:
         self.quiz = quiz
-        self.busy = False
+        self.qapp.session_open = quiz.counted  # quitting now ends the quiz's session first
         self.query_one("#quiz-setup").display = False
         for selector in ("#quiz-head", "#quiz-scroll"):
             self.query_one(selector).display = True
@@ -121,13 +134,28 @@ class QuizScreen(QuizdlScreen):
     def _ask(self) -> None:
         quiz = self.quiz
         assert quiz is not None
-        item = quiz.current()
+        self.busy = True
+        self.study_call(quiz.ask, self._show_question, self._unblock)
+
+    def _show_question(self, item: Item | None) -> None:
+        quiz = self.quiz
+        assert quiz is not None
+        self.busy = False
         if item is None:
+            self.qapp.session_open = False
             self._show_result(quiz.result())
             return
         self.face = CardFace(item)
-        head = self.t("quiz.question", n=quiz.position + 1, total=len(quiz.items))
-        self.query_one("#quiz-head", Static).update(Content.styled(head, "bold"))
+        self.recorded = None
+        head = Content.styled(
+            self.t("quiz.question", n=quiz.position + 1, total=len(quiz.items)), "bold"
+        )
+        if quiz.not_counted is not None:
+            note = self.t(f"quiz.not_counted.{quiz.not_counted.value}")
+            head = Content.assemble(head, (" · " + note, "$text-warning"))
+        elif quiz.counted:
+            head = Content.assemble(head, (" · " + self.t("quiz.counts"), "$text-success"))
+        self.query_one("#quiz-head", Static).update(head)
         answer = self.query_one("#quiz-answer", Input)
         typing = pick_mode(item) == "type"
         answer.display = typing
@@ -157,7 +185,16 @@ class QuizScreen(QuizdlScreen):
             return
         body = self.face.content(self.lang)
         if self.face.result is not None:
-            body = Content("\n").join([body, Content.styled(self.t("quiz.next"), "$text-muted")])
+            lines = [body]
+            if self.recorded is not None:
+                recorded = self.t(
+                    "quiz.recorded",
+                    rating=rating_name(self.lang, self.recorded.rating),
+                    interval=fmt.interval(self.recorded.interval),
+                )
+                lines.append(Content.styled(recorded, "$text-success"))
+            lines.append(Content.styled(self.t("quiz.next"), "$text-muted"))
+            body = Content("\n").join(lines)
         self.query_one("#quiz-card", Static).update(body)
 
     def action_digit(self, n: int) -> None:
@@ -181,7 +218,11 @@ class QuizScreen(QuizdlScreen):
 
     def action_enter(self) -> None:
         face = self.face
-        if self.busy or face is None:
+        if self.busy:
+            return
+        if face is None:  # asking failed (the error was shown): ask again
+            if self.quiz is not None and self.quiz.current() is not None:
+                self._ask()
             return
         if face.result is not None:
             self._ask()
@@ -213,6 +254,8 @@ class QuizScreen(QuizdlScreen):
         else:
             face.unreadable = ""
             face.result = result
+            quiz = self.quiz
+            self.recorded = quiz.answers[-1].recorded if quiz is not None else None
             self.query_one("#quiz-answer", Input).disabled = True
             self.set_focus(None)
         self._redraw()
@@ -221,17 +264,17 @@ class QuizScreen(QuizdlScreen):
     def _show_result(self, result: QuizResult) -> None:
         self.face = None
         self.query_one("#quiz-answer").display = False
-        self.query_one("#quiz-head", Static).update(
-            Content.styled(
-                self.t(
-                    "quiz.score",
-                    right=result.right,
-                    total=result.total,
-                    time=fmt.duration(self.lang, result.seconds),
-                ),
-                "bold",
-            )
+        score = self.t(
+            "quiz.score",
+            right=result.right,
+            total=result.total,
+            time=fmt.duration(self.lang, result.seconds),
         )
+        head = [Content.styled(score, "bold")]
+        if result.recorded is not None:
+            counted = self.t("quiz.recorded_total", count=result.recorded, total=result.total)
+            head.append(Content.styled(counted, "$text-success"))
+        self.query_one("#quiz-head", Static).update(Content("\n").join(head))
         lines: list[Content] = []
         if not result.mistakes:
             lines.append(Content.styled(self.t("quiz.perfect"), "$success"))
@@ -251,6 +294,22 @@ class QuizScreen(QuizdlScreen):
         self.query_one("#quiz-card", Static).update(Content("\n").join(lines))
         self.set_focus(self.query_one("#quiz-scroll"))
         self._redraw()
+
+    def action_back(self) -> None:
+        """Leave; a counted quiz's session is ended first (its answers are stored already)."""
+        quiz = self.quiz
+        if quiz is None or not quiz.counted:
+            self.dismiss()
+            return
+        if self.busy:
+            return
+        self.busy = True
+
+        def left(_: object) -> None:
+            self.qapp.session_open = False
+            self.dismiss()
+
+        self.study_call(quiz.stop, left, left)
 
     def action_noop(self) -> None:
         """Listed for help only."""

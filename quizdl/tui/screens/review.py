@@ -4,76 +4,35 @@ is running is ignored, so a rating never lands on the wrong card."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.content import Content
-from textual.markup import escape
-from textual.widgets import Input, ProgressBar, Static
+from textual.widgets import Input, Static
 
 from quizdl.kb.schema import ChoiceCard
-from quizdl.study.items import AnswerResult, Counts, Item, Summary
-from quizdl.study.service import Study
-from quizdl.tui import fmt
+from quizdl.study.items import AnswerResult, Counts, Summary
 from quizdl.tui.editor import run_editor
-from quizdl.tui.i18n import rating_name
 from quizdl.tui.screens.base import QuizdlScreen
+from quizdl.tui.screens.review_phase import (
+    ALL_KEYS,
+    K_END,
+    K_HELP,
+    Next,
+    fetch_next,
+    head_content,
+    keys_for,
+    phase_of,
+    rating_line,
+)
 from quizdl.tui.widgets.card_text import CardFace, pick_mode
 from quizdl.tui.widgets.keybar import Key, KeyBar
 
 
-@dataclass(frozen=True)
-class Next:
-    item: Item
-    counts: Counts
-    intervals: dict[int, timedelta]
-
-
-def fetch_next(study: Study) -> Next | None:
-    """The next card with its counts and rating previews (runs on the study thread)."""
-    item = study.next_item()
-    if item is None:
-        return None
-    return Next(item, study.counts(), study.preview())
-
-
-K_REVEAL = Key("space", "reveal", "key.reveal", short="bar.reveal")
-K_RATE = Key("1-4", "rate(3)", "key.rate", short="bar.rate")
-K_ACCEPT = Key("enter", "enter", "key.accept", short="bar.accept")
-K_CHECK = Key("enter", "enter", "key.check")
-K_PICK = Key("1-9", "noop", "key.pick")
-K_ORDER = Key("1-9", "noop", "key.order", short="bar.order")
-K_UNPICK = Key("backspace", "unpick", "key.unpick", short="bar.unpick")
-K_KEYS = Key("esc", "leave_input", "key.keys", short="bar.keys")
-K_UNDO = Key("u", "undo", "key.undo", short="bar.undo")
-K_BURY = Key("b", "bury", "key.bury", short="bar.bury")
-K_SUSPEND = Key("s", "suspend", "key.suspend", short="bar.suspend")
-K_EDIT = Key("e", "edit", "key.edit", short="bar.edit")
-K_HELP = Key("?", "help", "key.help")
-K_END = Key("esc", "end", "key.end", short="bar.end")
-
-
 class ReviewScreen(QuizdlScreen):
-    KEYS: ClassVar[list[Key]] = [
-        K_REVEAL,
-        K_RATE,
-        K_ACCEPT,
-        K_CHECK,
-        K_PICK,
-        K_ORDER,
-        K_UNPICK,
-        K_KEYS,
-        K_UNDO,
-        K_BURY,
-        K_SUSPEND,
-        K_EDIT,
-        K_HELP,
-        K_END,
-    ]
+    KEYS: ClassVar[list[Key]] = ALL_KEYS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "reveal", show=False),
         Binding("enter", "enter", show=False),
@@ -98,7 +57,6 @@ class ReviewScreen(QuizdlScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="review-head")
-        yield ProgressBar(id="review-progress", show_eta=False)
         with VerticalScroll(id="card-scroll"):
             yield Static(id="card")
         yield Input(id="answer", placeholder=self.t("review.type_here"))
@@ -135,26 +93,8 @@ class ReviewScreen(QuizdlScreen):
         item = nxt.item
         topic = self.study.kb.topics.get(item.topic)
         title = topic.title.get(self.lang) if topic is not None else item.topic
-        head = Content.assemble(
-            (title, "bold"),
-            (f" › {item.section}", ""),
-            (f"  · {self.t('kind.' + item.card.kind)}", "$text-muted"),
-        )
-        if item.changed:
-            head = head.append(Content.styled(f"  ✎ {self.t('review.changed')}", "$warning"))
-        counts = Content.styled(
-            "  "
-            + self.t(
-                "dash.counts",
-                new=nxt.counts.new,
-                learning=nxt.counts.learning,
-                review=nxt.counts.review,
-            ),
-            "$text-muted",
-        )
-        self.query_one("#review-head", Static).update(Content("\n").join([head, counts]))
-        bar = self.query_one("#review-progress", ProgressBar)
-        bar.update(total=max(1, self.done + nxt.counts.total), progress=self.done)
+        head = head_content(item, title, nxt.counts, self.done, self.lang)
+        self.query_one("#review-head", Static).update(head)
         answer = self.query_one("#answer", Input)
         typing = pick_mode(item) == "type"
         if answer.display != typing:  # each change lays the screen out again
@@ -178,53 +118,13 @@ class ReviewScreen(QuizdlScreen):
         self.query_one("#review-keys", KeyBar).show(self.keys_now(), self.lang)
 
     def _phase(self) -> str:
-        face = self.face
-        if face is None:
-            return "none"
-        mode = pick_mode(face.item)
-        if mode == "reveal":
-            return "back" if face.revealed else "front"
-        return "result" if face.result is not None else mode
+        return phase_of(self.face)
 
     def _rating_line(self) -> str:
-        phase = self._phase()
-        face = self.face
-        if face is None:
-            return ""
-        if phase == "front":
-            return escape(self.t("review.space"))
-        if phase in ("choice", "choices", "order"):
-            words = {"choice": "review.pick_one", "choices": "review.pick_many"}
-            return escape(self.t(words.get(phase, "review.pick_order")))
-        if phase == "type":
-            return ""
-        suggested = face.result.suggested_rating if face.result is not None else None
-        parts = []
-        for rating in (1, 2, 3, 4):
-            style = "reverse $accent" if rating == suggested else "bold $accent"
-            interval = fmt.interval(self.intervals.get(rating))
-            label = f"{rating} {rating_name(self.lang, rating)} {interval}"
-            parts.append(f"[@click=screen.rate({rating})][{style}] {escape(label)} [/][/]")
-        line = "  ".join(parts)
-        if suggested:
-            hint = self.t("review.suggested", rating=rating_name(self.lang, suggested))
-            line += "\n" + f"[$text-muted]{escape(hint)}[/]"
-        return line
+        return rating_line(self.face, self.intervals, self.lang)
 
     def keys_now(self) -> list[Key]:
-        phase = self._phase()
-        keys = {
-            "front": [K_REVEAL],
-            "back": [K_RATE],
-            "result": [K_ACCEPT, K_RATE],
-            "choice": [K_PICK],
-            "choices": [K_PICK, K_CHECK],
-            "order": [K_ORDER, K_UNPICK, K_CHECK],
-            "type": [K_CHECK, K_KEYS],
-        }.get(phase, [])
-        if phase == "type" and self.query_one("#answer", Input).has_focus:
-            return [*keys, K_HELP]
-        return [*keys, K_UNDO, K_BURY, K_SUSPEND, K_EDIT, K_HELP, K_END]
+        return keys_for(self._phase(), self.query_one("#answer", Input).has_focus)
 
     # -- keys ----------------------------------------------------------------------------
     def action_reveal(self) -> None:
@@ -437,6 +337,7 @@ class ReviewScreen(QuizdlScreen):
             from quizdl.tui.screens.session_end import SessionEndScreen
 
             self.qapp.session_open = False
+            self.qapp.tell_notices()  # the day's backup, made meanwhile, may have failed
             self.app.switch_screen(SessionEndScreen(summary, self.topics))
 
         self.study_call(study.end, ended, lambda _: self._leave())

@@ -1,0 +1,116 @@
+"""The way to the first card: `r` on the dashboard starts the review before the dashboard's
+figures are in, and the warm-up waits for a dashboard left alone and runs on the study
+thread (on a thread of its own it slowed every database call of the study down)."""
+
+from __future__ import annotations
+
+import threading
+from functools import partial
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from tui_helpers import Maker, drive, press, settle
+
+import quizdl.tui.app as app_module
+import quizdl.tui.screens.dashboard as dashboard_module
+from quizdl.stats import Stats, compute
+from quizdl.tui.app import QuizdlApp, make_app
+from quizdl.tui.config import AppSettings
+from quizdl.tui.screens.dashboard import DashboardScreen
+from quizdl.tui.screens.review import ReviewScreen
+from quizdl.tui.screens.session_end import SessionEndScreen
+
+
+def app_with_warm_up(maker: Maker, threads: list[str]) -> QuizdlApp:
+    def warm_up() -> None:
+        threads.append(threading.current_thread().name)
+
+    return make_app(
+        AppSettings(), partial(maker.open), config_path=maker.config_path, warm_up=warm_up
+    )
+
+
+def held_figures(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The dashboard's figures wait until the returned event is set."""
+    release = threading.Event()
+
+    def held(*args: Any, **kwargs: Any) -> Stats:
+        assert release.wait(30), "the test never released the figures"
+        return compute(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard_module, "compute", held)
+    return release
+
+
+async def dashboard_on_screen(pilot: Pilot[None]) -> DashboardScreen:
+    for _ in range(1000):
+        screen = pilot.app.screen
+        if isinstance(screen, DashboardScreen):
+            await pilot.pause()
+            return screen
+        await pilot.pause(0.01)
+    raise AssertionError("the dashboard never came")
+
+
+@drive
+async def test_r_starts_the_review_before_the_figures_are_in(
+    maker: Maker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = held_figures(monkeypatch)
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        dashboard = await dashboard_on_screen(pilot)
+        assert dashboard.data is None
+        await pilot.press("r")
+        assert isinstance(app.screen, ReviewScreen)
+        release.set()
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert review.face is not None  # the first card is on screen
+        assert dashboard.data is not None  # and the dashboard below got its figures
+
+
+@drive
+async def test_the_warm_up_runs_once_on_the_study_thread(
+    maker: Maker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "WARM_UP_AFTER_S", 0.05)
+    threads: list[str] = []
+    app = app_with_warm_up(maker, threads)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert len(threads) == 1 and threads[0].startswith("quizdl-study")
+        await press(pilot, "s", "escape")  # the dashboard is shown again: no second warm-up
+        await pilot.pause(0.3)
+        await settle(pilot)
+    assert len(threads) == 1
+
+
+@drive
+async def test_the_warm_up_waits_while_the_learner_reviews(
+    maker: Maker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "WARM_UP_AFTER_S", 0.05)
+    release = held_figures(monkeypatch)
+    threads: list[str] = []
+    app = app_with_warm_up(maker, threads)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await dashboard_on_screen(pilot)
+        await pilot.press("r")  # before the figures: the warm-up is asked for meanwhile
+        release.set()
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert threads == []
+        await press(pilot, "escape")
+        assert isinstance(app.screen, SessionEndScreen)
+        await press(pilot, "escape")
+        assert isinstance(app.screen, DashboardScreen)
+        await pilot.pause(0.3)
+        await settle(pilot)
+    assert len(threads) == 1 and threads[0].startswith("quizdl-study")
