@@ -12,9 +12,10 @@ import builtins
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is loaded with the first question drawn (question.Family.generate)
+    import numpy as np
 
 T = TypeVar("T")
 
@@ -99,6 +100,8 @@ class Draw:
         if size < 20:
             return [low + int(x * span) for x in self.rng.random(size).tolist()]
         # numpy's float64 product and truncation are Python's, faster for longer vectors
+        import numpy as np  # loaded already: self.rng is numpy's
+
         values: list[builtins.int] = (
             (self.rng.random(size) * span).astype(np.int64) + low
         ).tolist()

@@ -7,8 +7,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, cast
 
-import numpy as np
-
 from quizdl.engine.draw import Draw, ParamSpec
 from quizdl.kb.text import Text
 
@@ -96,6 +94,10 @@ class Family:
     def generate(
         self, seed: int, ranges: Mapping[str, tuple[float, float]] | None = None
     ) -> Question:
+        # numpy is imported on the first question drawn, not with the engine: a start that
+        # shows only basic cards never loads it (about 80 ms)
+        import numpy as np
+
         rng = np.random.default_rng(seed)
         return Question(self.id, self.version, seed, self.build(Draw(rng, self.params, ranges)))
 

@@ -117,6 +117,7 @@ def _write(
             profile=request.profile,
             topics=request.topics,
             progress=progress,
+            scratch=paths[0].parent,
         )
         return {"reviews": reviews}
     if fmt == "csv":

@@ -19,11 +19,11 @@ from sqlalchemy import Select, Table, Text, bindparam, cast, func, select, tuple
 from sqlalchemy.sql.expression import ColumnElement
 
 from quizdl.errors import QuizdlError
+from quizdl.export import json_parallel
 from quizdl.export.backup_schema import BLOCK, TABLES, TableSpec, header
 from quizdl.export.common import card_filter, review_filter
 from quizdl.export.json_encoding import encode, ready_rows, write_block
 from quizdl.export.json_parallel import (
-    PARALLEL_MIN_ROWS,
     PartWorkers,
     sqlite_path,
     worker_count,
@@ -59,7 +59,7 @@ def write_backup(
         expected = {spec.name: _count(snapshot, spec, filters[spec.name]) for spec in TABLES}
         parts: dict[str, PartWorkers] = {}
         for spec in TABLES if workers else ():
-            if spec.integer_key and expected[spec.name] >= PARALLEL_MIN_ROWS:
+            if spec.integer_key and expected[spec.name] >= json_parallel.PARALLEL_MIN_ROWS:
                 started = PartWorkers(
                     snapshot,
                     database,

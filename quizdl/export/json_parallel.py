@@ -12,6 +12,9 @@ Every process reads in a snapshot of its own. For them all to see the same data,
 writer may commit between the first snapshot and the last: the export holds SQLite's
 write lock (BEGIN IMMEDIATE) from before the first snapshot until the workers are done.
 A learner answering a card meanwhile waits those few seconds (the busy timeout is 30 s).
+
+The revlog export splits its log in two the same way (revlog): it uses the lock, the worker
+process protocol (start_worker, finish_worker, stop_worker) and copy_to_end from here.
 """
 
 from __future__ import annotations
@@ -146,16 +149,7 @@ class PartWorkers:
                 break
             out = self._folder / f"part{part}"
             job = {**base, "low": low, "high": low + per_part * BLOCK, "out": str(out)}
-            process = subprocess.Popen(
-                [sys.executable, "-m", "quizdl.export.json_worker"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env=_worker_environment(),
-            )
-            assert process.stdin is not None
-            process.stdin.write(json.dumps(job).encode())
-            process.stdin.close()
+            process = start_worker("quizdl.export.json_worker", job)
             self._processes.append((process, out))
 
     def append_to(self, out: BinaryIO, progress: Progress, *, written: int) -> int:
@@ -163,36 +157,65 @@ class PartWorkers:
         rows of the first part; returns the rows the parts held."""
         total = 0
         for process, part in self._processes:
-            assert process.stdout is not None
-            rows = 0
-            for raw in process.stdout:
-                line = raw.decode().strip()
-                if line.startswith("done "):
-                    rows = int(line.split()[1])
-                    break
-                progress.advance(int(line) - rows)
-                rows = int(line)
-            process.wait()
-            if process.returncode != 0:
-                problem = process.stderr.read().decode().strip() if process.stderr else ""
-                raise QuizdlError(f"cannot export table {self.spec.name}: {problem}")
+            rows = finish_worker(process, progress, table=self.spec.name)
             # Unbuffered, so that the file position is exactly past what was read.
             with part.open("rb", buffering=0) as source:
                 if total + written == 0:
                     source.read(1)  # a table's first block has no comma before it
-                _copy(source, out)
+                copy_to_end(source, out)
             total += rows
         return total
 
     def close(self) -> None:
         for process, _ in self._processes:
-            if process.poll() is None:
-                process.kill()
-            process.wait()
-            for stream in (process.stdout, process.stderr):
-                if stream is not None:
-                    stream.close()
+            stop_worker(process)
         shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def start_worker(module: str, job: dict[str, Any]) -> subprocess.Popen[bytes]:
+    """`python -m module` in a new process, given `job` as JSON on its stdin. A worker prints
+    the rows done so far, a line at a time, then `done N`; on failure it exits non-zero with
+    the problem on stderr."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", module],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=_worker_environment(),
+    )
+    assert process.stdin is not None
+    process.stdin.write(json.dumps(job).encode())
+    process.stdin.close()
+    return process
+
+
+def finish_worker(process: subprocess.Popen[bytes], progress: Progress, *, table: str) -> int:
+    """Follow the worker's progress to its end; returns the rows it wrote. A worker that
+    failed raises QuizdlError naming `table`."""
+    assert process.stdout is not None
+    rows = 0
+    for raw in process.stdout:
+        line = raw.decode().strip()
+        if line.startswith("done "):
+            rows = int(line.split()[1])
+            break
+        progress.advance(int(line) - rows)
+        rows = int(line)
+    process.wait()
+    if process.returncode != 0:
+        problem = process.stderr.read().decode().strip() if process.stderr else ""
+        raise QuizdlError(f"cannot export table {table}: {problem}")
+    return rows
+
+
+def stop_worker(process: subprocess.Popen[bytes]) -> None:
+    """End the worker if it still runs (an export that failed or finished), and reap it."""
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    for stream in (process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
 
 
 def _worker_environment() -> dict[str, str]:
@@ -202,7 +225,7 @@ def _worker_environment() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join([root, inherited] if inherited else [root])}
 
 
-def _copy(source: IO[bytes], out: BinaryIO) -> None:
+def copy_to_end(source: IO[bytes], out: BinaryIO) -> None:
     """Append `source` (from its position) to `out`, in the kernel where it can be done."""
     out.flush()
     try:

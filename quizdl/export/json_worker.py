@@ -8,12 +8,11 @@ standard library and orjson only, so that it is running within a few tens of mil
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import sys
 from typing import Any
 
 from quizdl.export.json_encoding import ready_rows, write_block
+from quizdl.export.worker_protocol import serve
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -55,13 +54,7 @@ def run(job: dict[str, Any]) -> int:
 
 
 def main() -> int:
-    try:
-        written = run(json.load(sys.stdin))
-    except Exception as error:  # reported to the parent, which names the table
-        print(f"{type(error).__name__}: {error}", file=sys.stderr)
-        return 1
-    print(f"done {written}", flush=True)
-    return 0
+    return serve(run)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import math
 import random
+import subprocess
+import sys
 
+from quizdl.engine import registry
 from quizdl.engine.question import (
     AnswerValue,
     Draft,
@@ -110,3 +113,23 @@ def test_json_list_passes_lists_on_and_copies_other_sequences() -> None:
     values = [1, 2, 3]
     assert json_list(values) is values
     assert json_list((1.5, 2.5)) == [1.5, 2.5]
+
+
+def test_numpy_is_loaded_with_the_first_question_not_with_the_engine() -> None:
+    # A start that shows only basic cards imports the engine (through the study's grading)
+    # and must not pay for numpy; the first question drawn loads it, and draws what a
+    # process that had numpy from the start draws.
+    code = (
+        "import sys\n"
+        "import quizdl.engine.answers, quizdl.engine.answers.expression\n"
+        "import quizdl.engine.draw, quizdl.engine.question, quizdl.engine.registry\n"
+        "print('numpy' in sys.modules)\n"
+        "from quizdl.engine.answers import check\n"
+        "question = quizdl.engine.registry.families()['sigmoid-derivative-symbolic'].generate(7)\n"
+        "print('numpy' in sys.modules)\n"
+        "print(repr(question.draft.answer))\n"
+        "print(check(question, str(question.draft.answer)).correct)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    expected = registry.families()["sigmoid-derivative-symbolic"].generate(7).draft.answer
+    assert out.stdout.split("\n")[:4] == ["False", "True", repr(expected), "True"]

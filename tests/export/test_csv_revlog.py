@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import select
 
 from quizdl.export import ExportRequest, export, reviews_csv_path
-from quizdl.export.revlog import COLUMNS, _csv_block
+from quizdl.export.revlog import COLUMNS
+from quizdl.export.revlog_worker import csv_block
 from quizdl.schedule.fsrs_adapter import CardState as S
 from quizdl.schedule.fsrs_adapter import FsrsScheduler, Memory, SchedulerSettings
 from quizdl.store.db import Database
@@ -155,5 +156,5 @@ def test_odd_card_ids_are_quoted_as_csv_would() -> None:
             ["two\nlines", "5", "1", "0", "7"],
         ]
     )
-    assert _csv_block(lines).decode() == expected.getvalue()
-    assert _csv_block(lines[:1]) == b"plain/id,1,3,2,100\n"
+    assert csv_block(lines).decode() == expected.getvalue()
+    assert csv_block(lines[:1]) == b"plain/id,1,3,2,100\n"

@@ -105,12 +105,23 @@ def test_parallel_workers_write_the_same_bytes(
     monkeypatch.setattr(json_parallel, "PARALLEL_MIN_ROWS", 1)
     monkeypatch.setattr(json_parallel, "usable_cores", lambda: 3)
     assert json_parallel.worker_count(database, 10) == 3
+    started: list[str] = []
+    start = json_parallel.start_worker
+
+    def counted(module: str, job: dict[str, object]) -> object:
+        started.append(module)
+        return start(module, job)
+
+    monkeypatch.setattr(json_parallel, "start_worker", counted)
     folder = tmp_path / "out"
     folder.mkdir()
     out = folder / "parallel.json"
     with out.open("wb") as file:  # a real file: the parts are appended in the kernel
         write_backup(database, file, scratch=folder)
     assert out.read_bytes() == sequential
+    # Two blocks of ids cut in three parts: the exporting process encodes the first itself,
+    # one worker the second, and the third part is empty (no worker).
+    assert started == ["quizdl.export.json_worker"]
     assert [p.name for p in folder.iterdir()] == ["parallel.json"]  # the parts are gone
     in_memory = backup_bytes(database, scratch=folder)  # appended through Python
     assert in_memory == sequential

@@ -110,6 +110,19 @@ def test_counts_by_kind_and_topic_agree_with_the_files(shipped: KnowledgeBase) -
     assert sum(kinds.values()) == len(shipped.cards)
 
 
+def test_ids_and_topic_counts_of_one_kind_agree_with_the_built_cards(
+    shipped: KnowledgeBase,
+) -> None:
+    for kind in CARD_KINDS:
+        ids = [card_id for card_id, card in shipped.cards.items() if card.kind == kind]
+        assert shipped.cards.ids_of_kind(kind) == ids  # in content order
+        topics = Counter(shipped.topic_of[card_id] for card_id in ids)
+        assert shipped.cards.count_by_topic(kind=kind) == dict(topics)
+    assert shipped.cards.ids_of_kind("generated")  # the shipped content has every kind
+    assert shipped.cards.ids_of_kind("no-such-kind") == []
+    assert shipped.cards.count_by_topic(kind="no-such-kind") == {}
+
+
 def test_titles_are_the_card_titles_in_both_languages(shipped: KnowledgeBase) -> None:
     seen = set()
     for card_id, card in shipped.cards.items():
@@ -143,6 +156,11 @@ def test_counts_and_titles_build_no_card(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr("quizdl.kb.cards.decode_card", refuse)
     assert kb.cards.count_by_kind() == {"basic": 30}
     assert kb.cards.count_by_topic() == {"t0": 10, "t1": 10, "t2": 10}
+    assert kb.cards.count_by_topic(kind="basic") == {"t0": 10, "t1": 10, "t2": 10}
+    assert kb.cards.ids_of_kind("basic") == [f"t{i // 10}/c{i}" for i in range(30)]
+    # a string the store knows as a section or a tag, not as a kind, names no card
+    assert kb.cards.ids_of_kind("S3") == kb.cards.ids_of_kind("x") == []
+    assert kb.cards.count_by_topic(kind="x") == {}
     assert kb.cards.titles("t1/c12") == ("front of t1/c12", "t1/c12 的正面")
 
 

@@ -12,8 +12,6 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
-
 from quizdl.engine.answers import diagnose, symbolic
 from quizdl.engine.answers.errors import Unreadable
 from quizdl.engine.answers.evaluate import Undefined, evaluate
@@ -103,6 +101,8 @@ def _constant_value(node: Node) -> None:
 
 @lru_cache(maxsize=16)
 def sample_points(variables: tuple[str, ...]) -> tuple[dict[str, float], ...]:
+    import numpy as np  # here: importing the checker (with every study) must not load numpy
+
     rng = np.random.default_rng(POINTS_SEED)
     points: list[dict[str, float]] = []
     for index in range(POINTS):
