@@ -55,7 +55,7 @@ def doctor(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, st
 
 def closed_file(database: Database) -> Path:
     """The SQLite file with every connection closed (no -wal beside it)."""
-    path = backup.sqlite_file(database)
+    path = database.file
     assert path is not None
     database.dispose()
     assert not path.with_name(path.name + "-wal").exists()

@@ -26,7 +26,6 @@ from quizdl.store.backup import (
     check_file,
     list_backups,
     load_keep,
-    sqlite_file,
 )
 from quizdl.store.db import DB_URL_VARIABLE, Database, default_url
 from quizdl.store.doctor import Consistency, check_consistency, find_backup, restore
@@ -47,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _examine(database: Database, args: argparse.Namespace, explicit: bool, lang: Lang) -> int:
-    path = sqlite_file(database)
+    path = database.file
     where = migrate.describe(database)
     if path is not None:
         health = check_file(path, full=not args.quick)
@@ -216,7 +215,7 @@ def _print_backups(path: Path | None, lang: Lang) -> None:
 
 
 def _restore(database: Database, chosen: str, lang: Lang) -> int:
-    db_file = sqlite_file(database)
+    db_file = database.file
     if db_file is None:
         raise BadInput(
             f"{migrate.describe(database)}: --restore works on a SQLite file; restore a "

@@ -60,10 +60,10 @@ def _database(args: argparse.Namespace, topics: tuple[str, ...]) -> Any:
     refused when it holds no quizdl data."""
     from sqlalchemy import select
 
-    from quizdl.export.common import CARDS
     from quizdl.export.rawsql import ReadSnapshot
     from quizdl.store import migrate
     from quizdl.store.db import default_url
+    from quizdl.store.models import CARDS
     from quizdl.store.opening import open_database
 
     opened = open_database(default_url(getattr(args, "db", None)), create=False)

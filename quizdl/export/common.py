@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.sql.expression import ColumnElement
 
 from quizdl.errors import BadInput
 from quizdl.export.rawsql import ReadSnapshot
-from quizdl.store.models import CardState, Profile, Review, StudySession
-
-PROFILES = cast(Table, Profile.__table__)
-CARDS = cast(Table, CardState.__table__)
-SESSIONS = cast(Table, StudySession.__table__)
-REVIEWS = cast(Table, Review.__table__)
+from quizdl.store.models import (
+    CARDS,
+    PROFILES,
+    REVIEWS,
+)
 
 STATE_NAMES = ("new", "learning", "review", "relearning")
 

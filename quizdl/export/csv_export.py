@@ -17,18 +17,12 @@ from typing import Any, BinaryIO
 from sqlalchemy import Text, func, select
 from sqlalchemy import cast as sql_cast
 
-from quizdl.export.common import (
-    CARDS,
-    REVIEWS,
-    STATE_NAMES,
-    card_filter,
-    profile_row,
-    review_filter,
-)
+from quizdl.export.common import STATE_NAMES, card_filter, profile_row, review_filter
 from quizdl.export.progress import Progress
 from quizdl.export.rawsql import ReadSnapshot, iso_utc
 from quizdl.stats.retrievability import ForgettingCurve
 from quizdl.store.db import Database
+from quizdl.store.models import CARDS, REVIEWS
 
 CARD_COLUMNS = (
     "card_id",

@@ -10,12 +10,11 @@ backup and exporting it again gives the same bytes.
 from __future__ import annotations
 
 import contextlib
-import typing
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import Select, Table, Text, bindparam, cast, func, select, tuple_
+from sqlalchemy import Select, Text, bindparam, cast, func, select, tuple_
 from sqlalchemy.sql.expression import ColumnElement
 
 from quizdl.errors import QuizdlError
@@ -25,16 +24,13 @@ from quizdl.export.common import card_filter, review_filter
 from quizdl.export.json_encoding import encode, ready_rows, write_block
 from quizdl.export.json_parallel import (
     PartWorkers,
-    sqlite_path,
     worker_count,
     writers_paused,
 )
 from quizdl.export.progress import Progress
 from quizdl.export.rawsql import ReadSnapshot, iso_utc
 from quizdl.store.db import Database
-from quizdl.store.models import Review
-
-REVIEWS = typing.cast(Table, Review.__table__)
+from quizdl.store.models import REVIEWS
 
 
 def write_backup(
@@ -50,7 +46,7 @@ def write_backup(
     `scratch` is a folder for the part files of a parallel export (default: the system's)."""
     progress = progress or Progress(False)
     counts: dict[str, int] = {}
-    workers = worker_count(database, _reviews_estimate(database)) if sqlite_path(database) else 0
+    workers = worker_count(database, _reviews_estimate(database)) if database.file else 0
     with contextlib.ExitStack() as stack:
         if workers:
             stack.enter_context(writers_paused(database))

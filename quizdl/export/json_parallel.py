@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.sql.expression import ColumnElement
 
 import quizdl
@@ -44,16 +43,6 @@ from quizdl.store.db import Database
 
 PARALLEL_MIN_ROWS = 200_000  # below this, starting processes costs more than it saves
 MAX_WORKERS = 8
-
-
-def sqlite_path(database: Database) -> Path | None:
-    """The SQLite file of `database`, or None (PostgreSQL, in memory, a URI)."""
-    if not database.is_sqlite:
-        return None
-    name = make_url(database.url).database
-    if not name or name == ":memory:" or name.startswith("file:"):
-        return None
-    return Path(name).expanduser()
 
 
 def usable_cores() -> int:
@@ -68,7 +57,7 @@ def worker_count(database: Database, estimated_rows: int) -> int:
     cores = min(usable_cores(), MAX_WORKERS)
     if cores < 2 or estimated_rows < PARALLEL_MIN_ROWS or not sys.executable:
         return 0
-    return cores if sqlite_path(database) is not None else 0
+    return cores if database.file is not None else 0
 
 
 @contextlib.contextmanager
@@ -81,7 +70,7 @@ def writers_paused(database: Database) -> Iterator[None]:
             cursor.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:  # still locked after the busy timeout
             raise QuizdlError(
-                f"{sqlite_path(database)}: the database stayed busy ({error}); try again"
+                f"{database.file}: the database stayed busy ({error}); try again"
             ) from None
         cursor.close()
         yield
@@ -105,7 +94,7 @@ class PartWorkers:
         workers: int,
         scratch: Path | None,
     ) -> None:
-        path = sqlite_path(database)
+        path = database.file
         if path is None:
             raise ValueError("parallel export needs a SQLite file")
         key = spec.table.c.id

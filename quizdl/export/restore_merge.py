@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, String, Table, Text, bindparam, select, update
+from sqlalchemy import Connection, String, Text, bindparam, select, update
 from sqlalchemy import cast as sql_cast
 
 from quizdl.export.backup_reader import BackupReader
@@ -24,12 +24,13 @@ from quizdl.export.backup_schema import BY_NAME
 from quizdl.export.progress import Progress
 from quizdl.export.rawsql import FromIsoUtc, IsoUtc, JsonText
 from quizdl.export.restore import PARAM, RestoreReport, as_params, insert_statement
-from quizdl.store.models import CardState, Profile, Review, StudySession
+from quizdl.store.models import (
+    CARDS,
+    PROFILES,
+    REVIEWS,
+    SESSIONS,
+)
 
-PROFILES = cast(Table, Profile.__table__)
-CARDS = cast(Table, CardState.__table__)
-SESSIONS = cast(Table, StudySession.__table__)
-REVIEWS = cast(Table, Review.__table__)
 CARD_KEY = ("profile_id", "card_id")
 
 

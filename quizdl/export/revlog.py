@@ -38,11 +38,12 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from quizdl.errors import QuizdlError
 from quizdl.export import json_parallel
-from quizdl.export.common import REVIEWS, profile_row, review_filter
+from quizdl.export.common import profile_row, review_filter
 from quizdl.export.progress import Progress
 from quizdl.export.rawsql import CsvLine, ReadSnapshot, epoch_ms
 from quizdl.export.revlog_worker import FIELDS_AFTER_CARD, csv_block
 from quizdl.store.db import Database
+from quizdl.store.models import REVIEWS
 
 COLUMNS = ("card_id", "review_time", "review_rating", "review_state", "review_duration")
 assert len(COLUMNS) == FIELDS_AFTER_CARD + 1
@@ -65,7 +66,7 @@ def write_revlog(
     progress = progress or Progress(False)
     out.write((",".join(COLUMNS) + "\n").encode())
     split = (
-        json_parallel.sqlite_path(database) is not None
+        database.file is not None
         and json_parallel.worker_count(database, _reviews_estimate(database)) >= 2
     )
     with contextlib.ExitStack() as paused:
@@ -123,7 +124,7 @@ def _write_in_two(
 ) -> int:
     """The reviews before the middle review's time, written here, then those from it on,
     written by a worker process meanwhile. Ties at that time all fall in the second half."""
-    path = json_parallel.sqlite_path(database)
+    path = database.file
     assert path is not None
     at = REVIEWS.c.reviewed_at
     middle = snapshot.scalar(select(at).where(*where).order_by(at).offset(total // 2).limit(1))

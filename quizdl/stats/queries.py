@@ -23,7 +23,6 @@ from sqlalchemy import (
     Connection,
     Float,
     Integer,
-    Table,
     and_,
     bindparam,
     extract,
@@ -36,12 +35,13 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql.elements import ColumnElement
 
-from quizdl.store.models import CardState, Profile, Review, StudySession, UTCDateTime
-
-CARDS = cast(Table, CardState.__table__)
-REVIEWS = cast(Table, Review.__table__)
-SESSIONS = cast(Table, StudySession.__table__)
-PROFILES = cast(Table, Profile.__table__)
+from quizdl.store.models import (
+    CARDS,
+    PROFILES,
+    REVIEWS,
+    SESSIONS,
+    UTCDateTime,
+)
 
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
 MS_PER_DAY = 86_400_000

@@ -46,13 +46,8 @@ _MAX_ENGINES = 8
 
 def database_file(db: Database) -> Path | None:
     """The SQLite database's file as an absolute path, or None (PostgreSQL, in memory, or
-    named by a `file:` URI)."""
-    if not db.is_sqlite:
-        return None
-    name = make_url(db.url).database
-    if not name or name == ":memory:" or name.startswith("file:") or "mode=memory" in db.url:
-        return None
-    return Path(name).expanduser().resolve()
+    named by a `file:` URI): the key of the shared engines."""
+    return None if db.file is None else db.file.resolve()
 
 
 def reader_engine(db: Database) -> Engine | None:

@@ -32,8 +32,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 from quizdl.clock import Clock
 from quizdl.errors import BadInput, QuizdlError
 from quizdl.store.db import Database, home_dir
@@ -57,16 +55,6 @@ class BackupFile:
     taken_at: datetime  # UTC, from the name
     reason: str | None
     size: int
-
-
-def sqlite_file(database: Database) -> Path | None:
-    """The database's file, or None (PostgreSQL, an in-memory or URI-named SQLite)."""
-    if not database.is_sqlite:
-        return None
-    name = make_url(database.url).database
-    if not name or name == ":memory:" or name.startswith("file:"):
-        return None
-    return Path(name).expanduser()
 
 
 def backup_folder(db_file: Path) -> Path:
@@ -141,7 +129,7 @@ def make_backup(
 ) -> Path | None:
     """Back up the database file now; prune to the newest `keep` (None: prune nothing).
     None when there is nothing to back up (PostgreSQL, no file yet)."""
-    db_file = sqlite_file(database)
+    db_file = database.file
     if db_file is None or not db_file.is_file() or db_file.stat().st_size == 0:
         return None
     if reason is not None and not REASON.fullmatch(reason):
@@ -209,7 +197,7 @@ def backup_before_upgrade(
     revision = migrate.current(database)
     if revision is None or revision == migrate.HEAD_REVISION:
         return None  # a new database, or nothing to migrate
-    if sqlite_file(database) is None:
+    if database.file is None:
         if not database.is_sqlite:
             notify(f"{POSTGRES_MESSAGE}; back it up now if it has no recent backup")
         return None
@@ -276,7 +264,7 @@ def start_daily_backup(
 ) -> BackgroundBackup | None:
     """Start the study day's backup in the background (see daily_backup), or None when
     there is none to make: PostgreSQL, one made already today, or one under way."""
-    db_file = sqlite_file(database)
+    db_file = database.file
     if db_file is None:
         return None
     clock = clock or Clock.from_env()

@@ -59,11 +59,12 @@ class Database:
             ) from None
         self.url = url
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.file = _sqlite_file(url) if self.is_sqlite else None
+        """The SQLite database's file, or None (PostgreSQL, in memory, or a `file:` URI)."""
         kwargs: dict[str, Any] = {"echo": echo}
+        if self.file is not None:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
         if self.is_sqlite:
-            path = parsed.database
-            if path and path != ":memory:":
-                Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
             # The driver's own transaction handling is replaced by explicit BEGIN IMMEDIATE.
             kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None}
         self.engine: Engine = create_engine(url, **kwargs)
@@ -95,12 +96,9 @@ class Database:
     def start_checkpointer(self, interval: float = 1.0) -> None:
         """Checkpoint the SQLite log in a background thread while a session runs, so that
         no answer waits for one (sqlite releases the GIL while it copies and syncs)."""
-        if not self.is_sqlite or self._checkpointer is not None:
+        if self.file is None or self._checkpointer is not None:
             return
-        path = make_url(self.url).database
-        if not path or path == ":memory:":
-            return
-        self._checkpointer = _Checkpointer(Path(path).expanduser(), interval)
+        self._checkpointer = _Checkpointer(self.file, interval)
         self._checkpointer.start()
 
     def stop_checkpointer(self) -> None:
@@ -137,6 +135,13 @@ class _Checkpointer(threading.Thread):
     def stop(self) -> None:
         self._stopped.set()
         self.join(timeout=5)
+
+
+def _sqlite_file(url: str) -> Path | None:
+    name = make_url(url).database
+    if not name or name == ":memory:" or name.startswith("file:") or "mode=memory" in url:
+        return None
+    return Path(name).expanduser()
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:

@@ -16,9 +16,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Connection, Table, and_, create_engine, func, select
+from sqlalchemy import Connection, and_, create_engine, func, select
 from sqlalchemy.pool import NullPool
 
 from quizdl.errors import BadInput, QuizdlError
@@ -32,14 +32,9 @@ from quizdl.store.backup import (
     make_backup,
     open_read_only,
     prune,
-    sqlite_file,
 )
 from quizdl.store.db import Database
-from quizdl.store.models import CardState, Profile, Review
-
-CARDS = cast(Table, CardState.__table__)
-REVIEWS = cast(Table, Review.__table__)
-PROFILES = cast(Table, Profile.__table__)
+from quizdl.store.models import CARDS, PROFILES, REVIEWS
 
 
 @dataclass(frozen=True)
@@ -76,7 +71,7 @@ class Consistency:
 
 @contextmanager
 def _reader(database: Database) -> Iterator[Connection]:
-    path = sqlite_file(database)
+    path = database.file
     if path is not None:
         engine = create_engine(
             "sqlite://", creator=lambda: open_read_only(path), poolclass=NullPool
@@ -225,7 +220,7 @@ def restore(database: Database, chosen: Path, *, now: datetime, keep: int) -> Re
     one is first copied byte for byte (with its -wal log) beside the backups."""
     from quizdl.store import migrate
 
-    db_file = sqlite_file(database)
+    db_file = database.file
     if db_file is None:
         raise BadInput(f"{migrate.describe(database)}: restore works on a SQLite file only")
     health = check_file(chosen)

@@ -114,23 +114,14 @@ def run_alembic(database: Database, action: Callable[[Config], None]) -> None:
 
 def describe(database: Database) -> str:
     """The database as a person knows it: a SQLite path, else the URL without password."""
-    path = _sqlite_file(database)
+    path = database.file
     if path is not None:
         return str(path)
     return make_url(database.url).render_as_string(hide_password=True)
 
 
-def _sqlite_file(database: Database) -> Path | None:
-    if not database.is_sqlite:
-        return None
-    name = make_url(database.url).database
-    if not name or name == ":memory:" or name.startswith("file:"):
-        return None
-    return Path(name).expanduser()
-
-
 def _look(database: Database) -> _Found:
-    path = _sqlite_file(database)
+    path = database.file
     if path is not None:
         return _look_sqlite_file(path)
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     JSON,
@@ -14,6 +14,7 @@ from sqlalchemy import (
     MetaData,
     SmallInteger,
     String,
+    Table,
     Text,
     TypeDecorator,
 )
@@ -150,3 +151,10 @@ class Review(Base):
         Index("ix_reviews_card", "profile_id", "card_id", "reviewed_at"),
         Index("ix_reviews_outcome", "profile_id", "state_before", "rating", "reviewed_at"),
     )
+
+
+# The tables as SQLAlchemy Core objects, for the bulk readers (stats, exports, repo).
+PROFILES = cast(Table, Profile.__table__)
+CARDS = cast(Table, CardState.__table__)
+SESSIONS = cast(Table, StudySession.__table__)
+REVIEWS = cast(Table, Review.__table__)

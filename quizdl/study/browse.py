@@ -24,11 +24,10 @@ from quizdl.errors import BadInput
 from quizdl.kb.loader import KnowledgeBase
 from quizdl.kb.schema import CARD_KINDS
 from quizdl.schedule.fsrs_adapter import CardState as S
-from quizdl.study import repo
+from quizdl.store.models import CARDS
 from quizdl.study.recall import Recall
 from quizdl.study.service import Study
 
-CARDS = repo.CARDS
 IS_WORDS = (
     "due",
     "new",

@@ -10,18 +10,16 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from quizdl.kb.loader import KnowledgeBase
 from quizdl.schedule.fsrs_adapter import CardState as S
 from quizdl.schedule.fsrs_adapter import Memory
-from quizdl.store.models import CardState, Profile, Review
+from quizdl.store.models import CARDS, REVIEWS, Profile
 
-CARDS = cast(Table, CardState.__table__)
-REVIEWS = cast(Table, Review.__table__)
 STATE_FIELDS = (
     "state",
     "step",

@@ -16,7 +16,7 @@ from quizdl.commands.common import open_study
 from quizdl.store import backup, migrate
 from quizdl.store.db import Database
 from quizdl.study import repo
-from tests.store.test_migrations import REFUSED_FILES, folder_bytes
+from tests.store.test_migrations import folder_bytes, refused_home
 
 NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 OLDER = migrate.KNOWN_REVISIONS[-2]
@@ -117,12 +117,8 @@ def test_a_home_that_is_not_a_quizdl_database_is_left_as_it_was(
     json_backup: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    make, expected = REFUSED_FILES[case]
     home = tmp_path / "home"
-    home.mkdir()
-    path = home / "quizdl.db"
-    make(path)
-    before = folder_bytes(home)
+    path, expected, before = refused_home(case, home)
     url = f"sqlite:///{path}"
     if command == "restore":
         words = ["restore", str(json_backup), "--db", url]

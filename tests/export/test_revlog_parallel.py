@@ -29,7 +29,7 @@ def revlog_bytes(database: Database, **kwargs: Any) -> bytes:
 
 
 def db_file(database: Database) -> Path:
-    path = json_parallel.sqlite_path(database)
+    path = database.file
     assert path is not None
     return path
 

@@ -62,7 +62,7 @@ def test_a_backup_is_a_checked_single_file_copy(database: Database, tmp_path: Pa
 @SQLITE_ONLY
 def test_an_uncommitted_write_is_not_in_the_backup(database: Database) -> None:
     add_profile(database, "ada")
-    path = backup.sqlite_file(database)
+    path = database.file
     assert path is not None
     writer = sqlite3.connect(path, isolation_level=None)
     try:
@@ -81,7 +81,7 @@ def test_an_uncommitted_write_is_not_in_the_backup(database: Database) -> None:
 
 @SQLITE_ONLY
 def test_backups_under_a_busy_writer_hold_whole_transactions(database: Database) -> None:
-    path = backup.sqlite_file(database)
+    path = database.file
     assert path is not None
     batch, stop, started = 7, threading.Event(), threading.Event()
 

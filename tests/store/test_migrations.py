@@ -248,14 +248,20 @@ REFUSED_FILES = {
 }
 
 
-@pytest.mark.parametrize("case", REFUSED_FILES, ids=list(REFUSED_FILES))
-def test_what_is_not_a_quizdl_database_is_refused_untouched(case: str, tmp_path: Path) -> None:
+def refused_home(case: str, folder: Path) -> tuple[Path, str, dict[str, bytes]]:
+    """A new `folder` holding quizdl.db made as REFUSED_FILES[case] says: the file, the
+    words its refusal must hold, and the folder's bytes before anything opened it."""
     make, expected = REFUSED_FILES[case]
-    folder = tmp_path / "data"
     folder.mkdir()
     path = folder / "quizdl.db"
     make(path)
-    before = folder_bytes(folder)
+    return path, expected, folder_bytes(folder)
+
+
+@pytest.mark.parametrize("case", REFUSED_FILES, ids=list(REFUSED_FILES))
+def test_what_is_not_a_quizdl_database_is_refused_untouched(case: str, tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    path, expected, before = refused_home(case, folder)
     assert list(before) == ["quizdl.db"]
     database = Database(f"sqlite:///{path}")
     try:

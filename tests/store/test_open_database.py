@@ -16,7 +16,7 @@ from quizdl.errors import BadInput, QuizdlError
 from quizdl.store import backup, db, migrate
 from quizdl.store.db import Database
 from quizdl.store.opening import open_database
-from tests.store.test_migrations import REFUSED_FILES, folder_bytes
+from tests.store.test_migrations import REFUSED_FILES, folder_bytes, refused_home
 
 T0 = datetime(2026, 11, 26, 9, 30, 15, tzinfo=UTC)
 OLDER = migrate.KNOWN_REVISIONS[-2]
@@ -105,12 +105,8 @@ def test_upgrade_false_changes_nothing(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("case", REFUSED_FILES, ids=list(REFUSED_FILES))
 def test_what_is_not_a_quizdl_database_is_refused_untouched(case: str, tmp_path: Path) -> None:
-    make, expected = REFUSED_FILES[case]
     folder = tmp_path / "data"
-    folder.mkdir()
-    path = folder / "quizdl.db"
-    make(path)
-    before = folder_bytes(folder)
+    path, expected, before = refused_home(case, folder)
     for create, upgrade in ((True, True), (False, True), (True, False)):
         with pytest.raises(BadInput) as refused:
             open_database(f"sqlite:///{path}", create=create, upgrade=upgrade, now=T0)
