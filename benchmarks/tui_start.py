@@ -197,14 +197,16 @@ def _stripped(buffer: bytes) -> bytes:
     return ANSI.sub(b"", buffer)
 
 
-def start_to_first_card(
-    prepared: Path, content: Path, folder: Path, card_mark: re.Pattern[bytes]
-) -> dict[str, float]:
-    """One start in a pseudo-terminal: seconds from the spawn to each stage."""
+def spawn_in_terminal(
+    prepared: Path, content: Path, folder: Path, size: tuple[int, int] = SIZE
+) -> tuple[int, subprocess.Popen[bytes], float]:
+    """`quizdl --content DIR` on a fresh copy of the prepared database, in a new
+    pseudo-terminal of `size` (columns, rows): the terminal's master side, the process, and
+    the moment just before the spawn (time.monotonic)."""
     db = fresh_copy(prepared, folder)
     env = quizdl_env(folder / "home", db)
     master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
     spawned = time.monotonic()
     child = subprocess.Popen(
         [*console_script(), "--content", str(content)],
@@ -215,6 +217,14 @@ def start_to_first_card(
         start_new_session=True,
     )
     os.close(slave)
+    return master, child, spawned
+
+
+def start_to_first_card(
+    prepared: Path, content: Path, folder: Path, card_mark: re.Pattern[bytes]
+) -> dict[str, float]:
+    """One start in a pseudo-terminal: seconds from the spawn to each stage."""
+    master, child, spawned = spawn_in_terminal(prepared, content, folder)
     marks: dict[str, float] = {}
     buffer = text = b""
     pressed = 0.0
@@ -243,7 +253,7 @@ def start_to_first_card(
         if "first_card" not in marks:
             raise RuntimeError(f"no first card within {TIMEOUT_S} s; screen:\n{text[-2000:]!r}")
     finally:
-        _stop(child, master)
+        stop_app(child, master)
     return marks
 
 
@@ -263,7 +273,7 @@ def _read(master: int, spawned: float) -> Iterator[tuple[bytes, float]]:
         yield chunk, time.monotonic()
 
 
-def _stop(child: subprocess.Popen[bytes], master: int) -> None:
+def stop_app(child: subprocess.Popen[bytes], master: int) -> None:
     """Quit as a learner does (ctrl+q ends the session), reading the terminal meanwhile."""
     try:
         os.write(master, b"\x11")

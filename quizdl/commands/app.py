@@ -14,8 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from quizdl.commands.common import language
-from quizdl.kb.text import Lang
+from quizdl.lang import Lang, language
 
 if TYPE_CHECKING:
     from quizdl.study.opening import Opened
@@ -26,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
         from quizdl.commands import summary
 
         return summary.run(args)
-    from quizdl.store.db import default_url, home_dir
+    from quizdl.store.location import default_url, home_dir
     from quizdl.tui.app import make_app
     from quizdl.tui.config import load_settings
 

@@ -7,7 +7,6 @@ database queue for the write lock instead of failing with "database is locked".
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -21,29 +20,13 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from quizdl.errors import BadInput
+from quizdl.store.location import DB_URL_VARIABLE as DB_URL_VARIABLE
+from quizdl.store.location import HOME_VARIABLE as HOME_VARIABLE
+from quizdl.store.location import default_url as default_url
+from quizdl.store.location import home_dir as home_dir
 
-DB_URL_VARIABLE = "QUIZDL_DB_URL"
-HOME_VARIABLE = "QUIZDL_HOME"
 BUSY_TIMEOUT_MS = 30_000
 WAL_AUTOCHECKPOINT_PAGES = 10_000  # 40 MiB with 4 KiB pages
-
-
-def home_dir() -> Path:
-    """QUIZDL_HOME, else the platform's user data folder."""
-    configured = os.environ.get(HOME_VARIABLE)
-    if configured:
-        return Path(configured).expanduser()
-    from platformdirs import user_data_path
-
-    return user_data_path("quizdl", appauthor=False)
-
-
-def default_url(explicit: str | None = None) -> str:
-    """--db, else QUIZDL_DB_URL, else SQLite at $QUIZDL_HOME/quizdl.db."""
-    url = explicit or os.environ.get(DB_URL_VARIABLE)
-    if url:
-        return url
-    return f"sqlite:///{home_dir() / 'quizdl.db'}"
 
 
 class Database:

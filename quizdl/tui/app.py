@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.timer import Timer
 
 from quizdl.errors import QuizdlError
-from quizdl.kb.text import Lang
+from quizdl.lang import Lang
 from quizdl.tui import config
 from quizdl.tui.config import AppSettings
 from quizdl.tui.i18n import tr
@@ -50,6 +50,9 @@ class QuizdlApp(App[None]):
         self.lang: Lang = lang
         self.config_path = config_path
         self.runner = StudyRunner()
+        self.readers = StudyRunner("quizdl-stats")
+        """Statistics read on a thread of their own (they only read, in a snapshot), so
+        that a review started from the dashboard never waits behind its figures."""
         self.opened: Opened | None = None
         self.session_open = False
         """True while a review session is on screen: quitting ends it first."""
@@ -170,6 +173,7 @@ class QuizdlApp(App[None]):
 
     def on_unmount(self) -> None:
         self.runner.close()
+        self.readers.close()
 
 
 def make_app(

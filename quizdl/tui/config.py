@@ -15,7 +15,7 @@ from typing import Any
 import tomli_w
 
 from quizdl.errors import BadInput
-from quizdl.kb.text import Lang
+from quizdl.lang import Lang
 
 DEFAULT_THEME = "textual-dark"
 SECTION = "app"

@@ -6,14 +6,27 @@ key with the same placeholders.
 
 from __future__ import annotations
 
-from quizdl.kb.text import Lang, Text
+from typing import NamedTuple
+
+from quizdl.lang import Lang
 
 
-def _t(en: str, zh: str) -> Text:
-    return Text(en=en, zh=zh)
+class Words(NamedTuple):
+    """One of the app's strings in both languages. A plain tuple, not the content's Text:
+    the app needs its words before its first frame, ahead of pydantic."""
+
+    en: str
+    zh: str
+
+    def get(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
 
 
-STRINGS: dict[str, Text] = {
+def _t(en: str, zh: str) -> Words:
+    return Words(en, zh)
+
+
+STRINGS: dict[str, Words] = {
     # the app
     "app.title": _t("quizdl", "quizdl"),
     "app.opening": _t("Opening your study…", "正在打开你的学习记录…"),

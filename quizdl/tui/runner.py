@@ -18,8 +18,8 @@ T = TypeVar("T")
 
 
 class StudyRunner:
-    def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="quizdl-study")
+    def __init__(self, name: str = "quizdl-study") -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
 
     async def call(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         loop = asyncio.get_running_loop()

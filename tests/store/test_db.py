@@ -213,22 +213,3 @@ def test_missing_parent_folders_are_created(tmp_path: Path) -> None:
     path = tmp_path / "a" / "b" / "quizdl.db"
     Database(f"sqlite:///{path}").dispose()
     assert path.parent.is_dir()
-
-
-def test_the_database_url_comes_from_flag_then_environment_then_home(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(db.HOME_VARIABLE, str(tmp_path / "home"))
-    monkeypatch.delenv(db.DB_URL_VARIABLE, raising=False)
-    assert db.default_url() == f"sqlite:///{tmp_path / 'home' / 'quizdl.db'}"
-    monkeypatch.setenv(db.DB_URL_VARIABLE, "sqlite:////from/environment.db")
-    assert db.default_url() == "sqlite:////from/environment.db"
-    assert db.default_url("sqlite:////from/flag.db") == "sqlite:////from/flag.db"
-
-
-def test_home_expands_the_user_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv(db.HOME_VARIABLE, "~/quizdl-data")
-    assert db.home_dir() == tmp_path / "quizdl-data"
-    monkeypatch.delenv(db.HOME_VARIABLE)
-    assert db.home_dir().name == "quizdl"

@@ -125,6 +125,38 @@ async def test_a_wrong_answer_suggests_again_and_a_number_overrides(maker: Maker
 
 
 @drive
+async def test_a_checked_answer_line_is_kept_and_no_longer_takes_keys(maker: Maker) -> None:
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "r")
+        screen = await current(pilot)
+        assert screen.face is not None
+        while pick_mode(screen.face.item) != "type":  # answer the others until a typed one
+            item = screen.face.item
+            if pick_mode(item) == "reveal":
+                await press(pilot, "space", "3")
+            else:
+                await press(pilot, *right_answer(item))
+                await press(pilot, "enter")
+            assert screen.face is not None
+        typed_card = screen.face.item.card_id
+        await pilot.press("0")
+        await press(pilot, "enter")
+        assert screen.face.result is not None
+        answer = screen.query_one("#answer", Input)
+        await pilot.click("#answer")
+        assert app.focused is None  # the checked line cannot be edited any more
+        await press(pilot, "2")  # so the digit rates (hard) instead of being typed
+        assert not answer.visible or answer.value == ""  # hidden, or a clean line
+    assert [(r.card_id, r.rating, r.raw_answer) for r in reviews(maker)][-1] == (
+        typed_card,
+        2,
+        "0",
+    )
+
+
+@drive
 async def test_undo_brings_the_card_back_and_removes_its_review(maker: Maker) -> None:
     app = maker.app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -49,13 +49,18 @@ class QuizdlScreen(Screen[Any]):
         fn: Callable[[], T],
         done: Callable[[T], object],
         failed: Callable[[str], object] | None = None,
+        *,
+        reading: bool = False,
     ) -> None:
-        """Run `fn` on the study thread; `done(result)` back on the interface. A failure
-        is reported in plain words (and handed to `failed`), never as a traceback."""
+        """Run `fn` on the study thread (`reading`: on the statistics thread, for reads
+        that need no order with the study's writes); `done(result)` back on the interface.
+        A failure is reported in plain words (and handed to `failed`), never as a
+        traceback."""
+        runner = self.qapp.readers if reading else self.qapp.runner
 
         async def job() -> None:
             try:
-                result = await self.qapp.runner.call(fn)
+                result = await runner.call(fn)
             except QuizdlError as exc:
                 message = str(exc)
             except Exception as exc:

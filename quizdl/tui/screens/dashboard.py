@@ -79,7 +79,7 @@ class DashboardScreen(QuizdlScreen):
     def refresh_data(self) -> None:
         study = self.study
         profile = self.qapp.opened.profile if self.qapp.opened is not None else "default"
-        self.study_call(lambda: compute(study.db, profile, study.clock), self.show)
+        self.study_call(lambda: compute(study.db, profile, study.clock), self.show, reading=True)
 
     def show(self, data: Stats) -> None:
         self.data = data

@@ -10,6 +10,8 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.reactive import Reactive
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from quizdl.kb.schema import ChoiceCard
@@ -46,6 +48,11 @@ class ReviewScreen(QuizdlScreen):
         *(Binding(str(n), f"digit({n})", show=False) for n in range(1, 10)),
     ]
 
+    # Textual repaints the whole screen when its focus changes; the answer line takes and
+    # gives back the focus on every question, and its own look follows by its styles. The
+    # full repaint doubled the frame after a key press (61 lines drawn against 8).
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+
     def __init__(self, topics: tuple[str, ...]) -> None:
         super().__init__()
         self.topics = topics
@@ -64,7 +71,9 @@ class ReviewScreen(QuizdlScreen):
         yield KeyBar([K_END, K_HELP], self.lang, id="review-keys")
 
     def on_mount(self) -> None:
-        self.query_one("#answer", Input).display = False
+        # Hidden, not removed from the layout: showing and hiding it for each card kind
+        # would lay the whole screen out again and draw every line of it.
+        self.query_one("#answer", Input).visible = False
         opened = self.qapp.opened
         assert opened is not None
         topics = self.topics
@@ -97,12 +106,11 @@ class ReviewScreen(QuizdlScreen):
         self.query_one("#review-head", Static).update(head)
         answer = self.query_one("#answer", Input)
         typing = pick_mode(item) == "type"
-        if answer.display != typing:  # each change lays the screen out again
-            answer.display = typing
+        if answer.visible != typing:
+            answer.visible = typing
         if typing:
-            answer.disabled = False
+            answer.can_focus = True  # (not `disabled`: each change restyles the screen)
             answer.value = ""
-        if typing:
             answer.focus()
         else:
             self.set_focus(None)
@@ -205,7 +213,7 @@ class ReviewScreen(QuizdlScreen):
             face.unreadable = ""
             face.result = result
             answer = self.query_one("#answer", Input)
-            answer.disabled = True
+            answer.can_focus = False  # checked: the line keeps the answer, keys rate
             self.set_focus(None)
         self._redraw()
 

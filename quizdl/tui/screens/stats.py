@@ -43,7 +43,7 @@ class StatsScreen(QuizdlScreen):
         study = self.study
         profile = self.qapp.opened.profile if self.qapp.opened is not None else "default"
         self.query_one("#stats").focus()
-        self.study_call(lambda: compute(study.db, profile, study.clock), self.show)
+        self.study_call(lambda: compute(study.db, profile, study.clock), self.show, reading=True)
 
     def show(self, data: Stats) -> None:
         t = self.t

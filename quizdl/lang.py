@@ -1,0 +1,25 @@
+"""The two languages and how the command line picks one. Light on purpose: the app reads
+it before its first frame, ahead of pydantic and the knowledge base."""
+
+from __future__ import annotations
+
+import argparse
+import locale
+import os
+from typing import Literal
+
+Lang = Literal["en", "zh"]
+LANGS: tuple[Lang, ...] = ("en", "zh")
+
+
+def language(args: argparse.Namespace) -> Lang:
+    """--lang, else QUIZDL_LANG, else the locale (Chinese locales give Chinese)."""
+    chosen = getattr(args, "lang", None) or os.environ.get("QUIZDL_LANG", "")
+    if chosen in ("en", "zh"):
+        return "zh" if chosen == "zh" else "en"
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    current = locale.getlocale()[0] or ""
+    return "zh" if current.lower().startswith("zh") else "en"
