@@ -100,7 +100,7 @@ start() {
         if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start -o \
             "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir/socket \
              -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
-             -c max_connections=200" >&2; then
+             -c max_connections=200 -c autovacuum=off" >&2; then
             break
         fi
         log "start on port $port failed (attempt $attempt); server log:"

@@ -22,6 +22,7 @@ To run a test on one backend only:
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,6 +45,9 @@ def running_in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
 
 
+DROP_ATTEMPTS = 10
+
+
 class PostgresServer:
     """A PostgreSQL server on which each test gets a database of its own."""
 
@@ -61,9 +65,19 @@ class PostgresServer:
 
     def drop_database(self, url: str) -> None:
         name = make_url(url).database
-        with self.admin.connect() as connection:
-            # FORCE (PostgreSQL 13+) ends connections a test may have left open.
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for attempt in range(DROP_ATTEMPTS):
+            try:
+                with self.admin.connect() as connection:
+                    # FORCE (PostgreSQL 13+) ends connections a test may have left open.
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                return
+            except DBAPIError:
+                # An autovacuum worker on the database cannot be ended by a role without
+                # pg_signal_backend (CI's cluster runs without autovacuum; a developer's
+                # server may not): it is gone in a moment.
+                if attempt == DROP_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.5)
 
 
 def _postgres_unavailable(reason: str) -> NoReturn:
