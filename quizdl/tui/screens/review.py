@@ -212,10 +212,14 @@ class ReviewScreen(QuizdlScreen):
         else:
             face.unreadable = ""
             face.result = result
+        # The verdict first, then the answer line's focus: the line's own refresh, if it
+        # reached the screen first, took a frame of its own, and the verdict waited for the
+        # next one (10 ms later).
+        self._redraw()
+        if result.correct is not None:
             answer = self.query_one("#answer", Input)
             answer.can_focus = False  # checked: the line keeps the answer, keys rate
             self.set_focus(None)
-        self._redraw()
 
     def action_rate(self, rating: int) -> None:
         if not self.busy and self._phase() in ("back", "result"):
