@@ -8,13 +8,10 @@ standard library and orjson only, so that it is running within a few tens of mil
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from quizdl.export.json_encoding import ready_rows, write_block
-from quizdl.export.worker_protocol import serve
-
-BUSY_TIMEOUT_S = 30.0
+from quizdl.export.worker_protocol import connect, serve
 
 
 def _params(query: dict[str, Any], **values: int) -> list[Any]:
@@ -28,7 +25,7 @@ def run(job: dict[str, Any]) -> int:
     low, high = int(job["low"]), int(job["high"])
     bools: list[int] = job["bools"]
     floats: list[int] = job["floats"]
-    connection = sqlite3.connect(job["database"], isolation_level=None, timeout=BUSY_TIMEOUT_S)
+    connection = connect(job)
     written = 0
     try:
         connection.execute("BEGIN")  # one read snapshot for the whole range

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from typing import Any
 
-from quizdl.export.worker_protocol import serve
+from quizdl.export.worker_protocol import connect, serve
 
-BUSY_TIMEOUT_S = 30.0
 BATCH_ROWS = 10_000
 FIELDS_AFTER_CARD = 4  # review_time, review_rating, review_state, review_duration
 
@@ -47,7 +45,7 @@ def run(job: dict[str, Any]) -> int:
     """Write the CSV lines the job's query selects into job["out"]; returns the rows written."""
     query = job["query"]
     params = [query["values"][name] for name in query["names"]]
-    connection = sqlite3.connect(job["database"], isolation_level=None, timeout=BUSY_TIMEOUT_S)
+    connection = connect(job)
     written = 0
     try:
         # One statement reads one snapshot; the exporting process keeps writers out

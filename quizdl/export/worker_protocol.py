@@ -6,6 +6,7 @@ Standard library only, so that a worker is running within a few tens of millisec
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -20,3 +21,12 @@ def serve(run: Callable[[dict[str, Any]], int]) -> int:
         return 1
     print(f"done {written}", flush=True)
     return 0
+
+
+BUSY_TIMEOUT_S = 30.0
+
+
+def connect(job: dict[str, Any]) -> sqlite3.Connection:
+    """The job's SQLite database, in autocommit (the worker opens its own read
+    transaction), waiting for a writer's lock as the exporting process does."""
+    return sqlite3.connect(job["database"], isolation_level=None, timeout=BUSY_TIMEOUT_S)

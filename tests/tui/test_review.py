@@ -52,6 +52,15 @@ async def current(pilot: Pilot[None]) -> ReviewScreen:
     return screen
 
 
+async def first_card(pilot: Pilot[None]) -> ReviewScreen:
+    """From the app's start: the dashboard, `r`, and the review with its first card."""
+    await settle(pilot)
+    await press(pilot, "r")
+    screen = await current(pilot)
+    assert screen.face is not None
+    return screen
+
+
 @drive
 async def test_a_whole_review_of_every_kind_is_stored(maker: Maker) -> None:
     app = maker.app()
@@ -128,9 +137,7 @@ async def test_a_wrong_answer_suggests_again_and_a_number_overrides(maker: Maker
 async def test_a_checked_answer_line_is_kept_and_no_longer_takes_keys(maker: Maker) -> None:
     app = maker.app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await press(pilot, "r")
-        screen = await current(pilot)
+        screen = await first_card(pilot)
         assert screen.face is not None
         while pick_mode(screen.face.item) != "type":  # answer the others until a typed one
             item = screen.face.item
@@ -160,9 +167,7 @@ async def test_a_checked_answer_line_is_kept_and_no_longer_takes_keys(maker: Mak
 async def test_undo_brings_the_card_back_and_removes_its_review(maker: Maker) -> None:
     app = maker.app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await press(pilot, "r")
-        screen = await current(pilot)
+        screen = await first_card(pilot)
         assert screen.face is not None
         first = screen.face.item.card_id
         await press(pilot, "space", "4")
@@ -180,9 +185,7 @@ async def test_undo_brings_the_card_back_and_removes_its_review(maker: Maker) ->
 async def test_bury_and_suspend_take_the_card_out_of_today(maker: Maker) -> None:
     app = maker.app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await press(pilot, "r")
-        screen = await current(pilot)
+        screen = await first_card(pilot)
         assert screen.face is not None
         buried = screen.face.item.card_id
         await press(pilot, "b")
