@@ -22,6 +22,7 @@ from quizdl.tui.i18n import tr
 from quizdl.tui.runner import StudyRunner
 
 if TYPE_CHECKING:  # the study (SQLAlchemy, the engine) is imported by the factory, off screen
+    from quizdl.study.items import Item
     from quizdl.study.opening import Opened
     from quizdl.study.service import Study
 
@@ -119,6 +120,23 @@ class QuizdlApp(App[None]):
         busy = any(w.group == "study" and not w.is_finished for w in self.workers)
         if warm_up is None or busy or not isinstance(self.screen, DashboardScreen):
             return  # the learner moved on; the dashboard asks again when it is back
+        self._run_warm_up(warm_up)
+
+    def warm_up_for(self, item: Item) -> None:
+        """Run the warm-up (once) now if `item` is a question answered with an expression:
+        its check is what the warm-up prepares, and the learner types for seconds first. A
+        review started at once from the dashboard never let the dashboard's warm-up run, and
+        the first expression checked waited for sympy (0.3 to 0.5 s)."""
+        question = item.question
+        warm_up = self._warm_up
+        if warm_up is None or question is None or question.draft.kind != "expression":
+            return
+        if self._warm_up_timer is not None:
+            self._warm_up_timer.stop()
+            self._warm_up_timer = None
+        self._run_warm_up(warm_up)
+
+    def _run_warm_up(self, warm_up: Callable[[], None]) -> None:
         self._warm_up = None
         # On the study thread, so that a study call asked meanwhile waits for it (a fraction
         # of a second). On a thread of its own it would hold the interpreter lock against the

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 from tui_helpers import Maker, drive, press, settle
 
 import quizdl.tui.app as app_module
@@ -22,13 +23,21 @@ from quizdl.tui.screens.review import ReviewScreen
 from quizdl.tui.screens.session_end import SessionEndScreen
 
 
-def app_with_warm_up(maker: Maker, threads: list[str]) -> QuizdlApp:
+def app_with_warm_up(
+    maker: Maker, monkeypatch: pytest.MonkeyPatch, after_s: float
+) -> tuple[QuizdlApp, list[str]]:
+    """The app, with a warm-up that the dashboard asks for after `after_s` seconds; the
+    list gets the name of the thread of each run of it."""
+    monkeypatch.setattr(app_module, "WARM_UP_AFTER_S", after_s)
+    threads: list[str] = []
+
     def warm_up() -> None:
         threads.append(threading.current_thread().name)
 
-    return make_app(
+    app = make_app(
         AppSettings(), partial(maker.open), config_path=maker.config_path, warm_up=warm_up
     )
+    return app, threads
 
 
 def held_figures(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
@@ -82,9 +91,7 @@ async def test_r_starts_the_review_and_its_first_card_before_the_figures_are_in(
 async def test_the_warm_up_runs_once_on_the_study_thread(
     maker: Maker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "WARM_UP_AFTER_S", 0.05)
-    threads: list[str] = []
-    app = app_with_warm_up(maker, threads)
+    app, threads = app_with_warm_up(maker, monkeypatch, 0.05)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.pause(0.3)
@@ -100,10 +107,8 @@ async def test_the_warm_up_runs_once_on_the_study_thread(
 async def test_the_warm_up_waits_while_the_learner_reviews(
     maker: Maker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "WARM_UP_AFTER_S", 0.05)
+    app, threads = app_with_warm_up(maker, monkeypatch, 0.05)
     release = held_figures(monkeypatch)
-    threads: list[str] = []
-    app = app_with_warm_up(maker, threads)
     async with app.run_test(size=(80, 24)) as pilot:
         await dashboard_on_screen(pilot)
         await pilot.press("r")  # before the figures: the warm-up is asked for meanwhile
@@ -120,3 +125,38 @@ async def test_the_warm_up_waits_while_the_learner_reviews(
         await pilot.pause(0.3)
         await settle(pilot)
     assert len(threads) == 1 and threads[0].startswith("quizdl-study")
+
+
+@drive
+async def test_a_question_answered_with_an_expression_runs_the_warm_up_at_once(
+    maker: Maker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A review started at once leaves the dashboard's warm-up no time to run; the first
+    # question whose answer is an expression asks for it while the learner types.
+    app, threads = app_with_warm_up(maker, monkeypatch, 60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await dashboard_on_screen(pilot)
+        await press(pilot, "r")
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        kinds: list[str] = []
+        for _ in range(20):
+            assert app.screen is review and review.face is not None, kinds
+            question = review.face.item.question
+            if question is not None:
+                kinds.append(question.draft.kind)
+                if question.draft.kind == "expression":
+                    break
+            assert threads == [], "the warm-up ran before any expression was asked for"
+            if isinstance(app.focused, Input):
+                await press(pilot, "escape")  # out of the answer line
+            await press(pilot, "b")  # not this one: on to the next
+        assert kinds[-1:] == ["expression"], kinds
+        assert "number" in kinds  # a question with a numeric answer asked for nothing
+        await settle(pilot)
+        assert len(threads) == 1 and threads[0].startswith("quizdl-study")
+        # out of the answer line, out of the session, back to the dashboard: no second run
+        await press(pilot, "escape", "escape", "escape")
+        assert isinstance(app.screen, DashboardScreen)
+        await settle(pilot)
+    assert len(threads) == 1

@@ -166,6 +166,7 @@ class QuizScreen(QuizdlScreen):
         else:
             self.set_focus(None)
         self._redraw()
+        self.qapp.warm_up_for(item)
 
     def keys_now(self) -> list[Key]:
         if self.quiz is None:

@@ -116,6 +116,7 @@ class ReviewScreen(QuizdlScreen):
             self.set_focus(None)
         self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)
         self._redraw()
+        self.qapp.warm_up_for(item)
 
     def _redraw(self) -> None:
         face = self.face
