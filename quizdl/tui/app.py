@@ -6,6 +6,10 @@ the dashboard. Screens live in quizdl/tui/screens, one per module; styles in app
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -70,6 +74,7 @@ class QuizdlApp(App[None]):
         return tr(self.lang, key, **values)
 
     def on_mount(self) -> None:
+        self._handle_signals()
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         from quizdl.tui.screens.problem import StartScreen
@@ -188,6 +193,31 @@ class QuizdlApp(App[None]):
             except Exception:  # quitting must not fail; the answers are stored already
                 pass
         self.exit()
+
+    def _handle_signals(self) -> None:
+        """SIGTERM (a shutdown, `kill`) quits as ctrl+q does; SIGHUP (the terminal's window
+        closed, the connection dropped) ends the session without the terminal. Where the
+        loop cannot take signals (Windows, a thread other than the main one) the default
+        stays: every answer is committed already, only the session's summary is lost."""
+        loop = asyncio.get_running_loop()
+        try:
+            loop.add_signal_handler(signal.SIGTERM, self.call_later, self.action_quit)
+            loop.add_signal_handler(signal.SIGHUP, self._hung_up)
+        except (NotImplementedError, RuntimeError, ValueError, AttributeError):
+            pass
+
+    def _hung_up(self) -> None:
+        """The terminal is gone: nothing can be drawn, and Textual's exit would stall writing
+        to it (a write to a closed terminal fails, and its writer stops taking output). The
+        answers asked for are committed, the open session is ended as quitting does, the day's
+        backup is finished, and the process leaves at once."""
+        opened = self.opened
+        end = opened.study.end if self.session_open and opened is not None else None
+        self.runner.close(then=end)
+        if opened is not None and opened.day_backup is not None:
+            with contextlib.suppress(QuizdlError):
+                opened.day_backup.wait()
+        os._exit(128 + signal.SIGHUP)
 
     def on_unmount(self) -> None:
         self.runner.close()

@@ -25,6 +25,9 @@ class StudyRunner:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, partial(fn, *args, **kwargs))
 
-    def close(self) -> None:
-        """Wait for the call in progress (a commit is never cut short), then stop."""
+    def close(self, then: Callable[[], object] | None = None) -> None:
+        """Wait for the calls asked (a commit is never cut short) and then for `then`, if
+        given (its failure is not raised: it is the last thing done), then stop."""
+        if then is not None:
+            self._pool.submit(then)
         self._pool.shutdown(wait=True)

@@ -3,8 +3,11 @@ database holds afterwards; undo, bury, suspend, unreadable answers, quitting mid
 
 from __future__ import annotations
 
+import os
+import signal
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
@@ -218,6 +221,14 @@ async def test_a_typed_card_checks_what_is_typed(maker: Maker) -> None:
         assert screen.face.result is not None and screen.face.result.correct is False
 
 
+def sessions_ended(maker: Maker) -> list[Any]:
+    opened = maker.open()
+    with opened.study.db.sessions() as session:
+        ended: list[Any] = list(session.scalars(select(StudySession.ended_at)))
+    opened.study.db.dispose()
+    return ended
+
+
 @drive
 async def test_quitting_mid_session_keeps_every_answer(maker: Maker) -> None:
     app = maker.app()
@@ -227,10 +238,28 @@ async def test_quitting_mid_session_keeps_every_answer(maker: Maker) -> None:
         await pilot.press("1", "ctrl+q")  # quit at once: the rating is still stored
     stored = reviews(maker)
     assert [r.rating for r in stored] == [3, 1]
-    opened = maker.open()
-    with opened.study.db.sessions() as session:
-        ended: list[Any] = list(session.scalars(select(StudySession.ended_at)))
+    ended = sessions_ended(maker)
     assert ended and all(moment is not None for moment in ended)
+
+
+@drive
+async def test_sigterm_quits_as_ctrl_q_does(maker: Maker) -> None:
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "r", "space")
+        await pilot.press("3")
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:  # it would end the tests
+            pytest.skip("the app's loop takes no signals here (not the main thread)")
+        os.kill(os.getpid(), signal.SIGTERM)  # a shutdown: the rating just given is stored
+        for _ in range(500):
+            if not app.is_running:
+                break
+            await pilot.pause(0.01)
+        assert not app.is_running
+    assert [r.rating for r in reviews(maker)] == [3]
+    ended = sessions_ended(maker)
+    assert len(ended) == 1 and ended[0] is not None
 
 
 @drive

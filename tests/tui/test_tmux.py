@@ -1,9 +1,11 @@
 """A new learner's first minute, in a real terminal: `quizdl` started in tmux with an
 empty home, three cards reviewed with the keys shown on screen, quit; then the answers
-are read back from the database. Skipped where tmux is not installed."""
+are read back from the database. And the same learner closing the terminal instead of
+quitting. Skipped where tmux is not installed."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -93,7 +95,8 @@ def wait_for_reviews(path: Path, count: int, timeout: float = 30) -> None:
     raise AssertionError(f"waited {timeout}s for {count} stored answers; found {found}")
 
 
-def test_a_new_learner_reviews_three_cards_and_quits(tmp_path: Path) -> None:
+def start_quizdl(tmp_path: Path) -> Terminal:
+    """`quizdl` in a new tmux session of 100x30, as a new learner (an empty home)."""
     name = f"quizdl-{uuid.uuid4().hex[:8]}"
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -108,17 +111,37 @@ def test_a_new_learner_reviews_three_cards_and_quits(tmp_path: Path) -> None:
         ["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", "env " + command],
         check=True,
     )
-    term = Terminal(name)
+    return Terminal(name)
+
+
+def review(term: Terminal, database_path: Path, cards: int) -> None:
+    """From the first run's greeting: `r`, then `cards` cards answered, each committed."""
+    term.wait(lambda s: "Welcome to quizdl!" in s, "the greeting of a first run", 60)
+    term.keys("r")
+    for answered in range(cards):
+        shown = term.wait(
+            lambda s: any(g in s for k, g in GUIDES.items() if k != "rated"), "a card"
+        )
+        answer_one_card(term, shown)
+        wait_for_reviews(database_path, answered + 1)
+
+
+def stored(database_path: Path) -> tuple[list[tuple[str, int]], list[tuple[str | None, str]]]:
+    """The reviews (card, rating) and the sessions (ended at, summary) in the database."""
+    database = sqlite3.connect(database_path)
+    try:
+        reviews = database.execute("SELECT card_id, rating FROM reviews ORDER BY id").fetchall()
+        sessions = database.execute("SELECT ended_at, summary FROM study_sessions").fetchall()
+    finally:
+        database.close()
+    return reviews, sessions
+
+
+def test_a_new_learner_reviews_three_cards_and_quits(tmp_path: Path) -> None:
+    term = start_quizdl(tmp_path)
     database_path = tmp_path / "home" / "quizdl.db"
     try:
-        term.wait(lambda s: "Welcome to quizdl!" in s, "the greeting of a first run", 60)
-        term.keys("r")
-        for answered in range(3):
-            shown = term.wait(
-                lambda s: any(g in s for k, g in GUIDES.items() if k != "rated"), "a card"
-            )
-            answer_one_card(term, shown)
-            wait_for_reviews(database_path, answered + 1)
+        review(term, database_path, 3)
         term.keys("C-q")
         end = time.monotonic() + 30
         while term.alive() and time.monotonic() < end:
@@ -126,13 +149,40 @@ def test_a_new_learner_reviews_three_cards_and_quits(tmp_path: Path) -> None:
         assert not term.alive(), "quizdl did not quit"
     finally:
         if term.alive():
-            term.tmux("kill-session", "-t", name)
-    database = sqlite3.connect(database_path)
-    try:
-        reviews = database.execute("SELECT card_id, rating FROM reviews ORDER BY id").fetchall()
-        sessions = database.execute("SELECT ended_at FROM study_sessions").fetchall()
-    finally:
-        database.close()
+            term.tmux("kill-session", "-t", term.name)
+    reviews, sessions = stored(database_path)
     assert len(reviews) == 3 and len({card for card, _ in reviews}) == 3
     assert all(1 <= rating <= 4 for _, rating in reviews)
-    assert sessions and all(ended is not None for (ended,) in sessions)
+    assert sessions and all(ended is not None for ended, _ in sessions)
+
+
+def test_closing_the_terminal_ends_the_session_and_keeps_every_answer(tmp_path: Path) -> None:
+    # Killing the tmux session closes the terminal: quizdl gets SIGHUP, as when a terminal's
+    # window is closed or a connection drops.
+    term = start_quizdl(tmp_path)
+    database_path = tmp_path / "home" / "quizdl.db"
+    try:
+        pid = int(term.tmux("display-message", "-p", "-t", term.name, "#{pane_pid}"))
+        review(term, database_path, 2)
+    finally:
+        term.tmux("kill-session", "-t", term.name)
+    end = time.monotonic() + 30
+    while process_alive(pid) and time.monotonic() < end:
+        time.sleep(0.1)
+    assert not process_alive(pid), "quizdl did not leave when its terminal closed"
+    reviews, sessions = stored(database_path)
+    assert len(reviews) == 2
+    assert len(sessions) == 1
+    ended, summary = sessions[0]
+    assert ended is not None, "the session was not ended"
+    assert json.loads(summary)["reviewed"] == 2
+    backups = list((tmp_path / "home" / "backups").glob("*.db"))
+    assert len(backups) == 1 and not list((tmp_path / "home" / "backups").glob("*.part"))
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
