@@ -77,6 +77,7 @@ STRINGS: dict[str, Words] = {
     "key.save": _t("save", "保存"),
     "key.move": _t("move", "移动"),
     "key.scroll": _t("scroll", "滚动"),
+    "key.scroll_card": _t("scroll a long card", "滚动较长的卡片"),
     # shorter words for the key bar
     "bar.review": _t("review", "复习"),
     "bar.topic": _t("topic", "按主题"),

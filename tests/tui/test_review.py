@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import signal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
+from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 from tui_helpers import Maker, drive, press, settle
@@ -280,3 +282,66 @@ async def test_a_topic_review_and_an_unreadable_number(maker: Maker) -> None:
         assert "Could not read this" in shown
         assert isinstance(app.focused, Input)  # the learner corrects the line
     assert reviews(maker) == []
+
+
+def long_content(folder: Path) -> Path:
+    """A topic of two long cards (two sections, so that neither buries the other): a basic
+    card with a long back, a typed card with a long prompt (60 lines each: more than an
+    80x24 screen shows)."""
+    lines = "\n".join(f"        Line {n} of a long card." for n in range(1, 61))
+    folder.mkdir()
+    (folder / "long.yaml").write_text(
+        f"""topic:
+  id: long
+  title: {{en: Long cards, zh: 长卡片}}
+  source: {{note: long.md, section: Long}}
+cards:
+  - id: long/basic
+    kind: basic
+    source: {{note: long.md, section: Long}}
+    front: {{en: A card with a long back?, zh: 背面很长？}}
+    back:
+      en: |
+{lines}
+      zh: 很长。
+  - id: long/typed
+    kind: typed
+    source: {{note: long.md, section: Longer}}
+    prompt:
+      en: |
+{lines}
+      zh: 很长？
+    accept: ["42"]
+""",
+        encoding="utf-8",
+    )
+    return folder
+
+
+@drive
+async def test_a_long_card_scrolls_with_the_arrow_and_page_keys(
+    maker: Maker, tmp_path: Path
+) -> None:
+    app = maker.app(content=(long_content(tmp_path / "long"),))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await first_card(pilot)
+        scroll = screen.query_one("#card-scroll", VerticalScroll)
+        await press(pilot, "space")  # the long back
+        assert scroll.max_scroll_y > 30
+        await press(pilot, "down")
+        assert scroll.scroll_y == 1
+        await press(pilot, "pagedown", "pagedown", "pagedown", "pagedown")
+        assert scroll.scroll_y == scroll.max_scroll_y  # the end of the card is on screen
+        await press(pilot, "pageup", "up")
+        assert 0 < scroll.scroll_y < scroll.max_scroll_y
+        await press(pilot, "3")  # the typed card: the answer line has the focus
+        assert screen.face is not None and screen.face.item.card_id == "long/typed"
+        assert scroll.scroll_y == 0  # a new card starts at its top
+        assert isinstance(app.focused, Input)
+        await pilot.press("4")
+        await press(pilot, "pagedown", "down")
+        assert scroll.scroll_y > 1
+        await pilot.press("2")
+        assert app.focused.value == "42"  # the keys scrolled, they typed nothing
+        await press(pilot, "enter")
+        assert screen.face.result is not None and screen.face.result.correct

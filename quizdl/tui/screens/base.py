@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 
 from quizdl.errors import QuizdlError
@@ -20,10 +22,24 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+SCROLL_BINDINGS: list[BindingType] = [
+    Binding("up", "scroll_card('up')", show=False),
+    Binding("down", "scroll_card('down')", show=False),
+    Binding("pageup", "scroll_card('page_up')", show=False),
+    Binding("pagedown", "scroll_card('page_down')", show=False),
+]
+"""The keys that scroll a long card on a screen with a CARD_SCROLL. They are the screen's,
+so they work whatever has the focus: no widget (the card is rated with keys) or the answer
+line (which takes no arrow up or down, nor page keys)."""
+K_SCROLL = Key("↑↓ PgUp PgDn", "noop", "key.scroll_card", in_bar=False)
+
 
 class QuizdlScreen(Screen[Any]):
     KEYS: ClassVar[list[Key]] = []
     """The keys of this screen, for its key bar and the help screen."""
+    CARD_SCROLL: ClassVar[str] = ""
+    """The selector of the VerticalScroll that holds the screen's card, if it has one
+    (with SCROLL_BINDINGS)."""
 
     @property
     def qapp(self) -> QuizdlApp:
@@ -73,6 +89,18 @@ class QuizdlScreen(Screen[Any]):
                 failed(message)
 
         self.run_worker(job(), group="study", exit_on_error=False)
+
+    def action_scroll_card(self, how: str) -> None:
+        if not self.CARD_SCROLL:
+            return
+        scroll = self.query_one(self.CARD_SCROLL, VerticalScroll)
+        moves = {
+            "up": scroll.scroll_up,
+            "down": scroll.scroll_down,
+            "page_up": scroll.scroll_page_up,
+            "page_down": scroll.scroll_page_down,
+        }
+        moves[how](animate=False)
 
     def action_help(self) -> None:
         from quizdl.tui.screens.help import HelpScreen

@@ -19,7 +19,7 @@ from quizdl.study.quiz import Quiz, QuizResult, quiz_topics
 from quizdl.study.quiz_record import ScheduleRecorder
 from quizdl.tui import fmt
 from quizdl.tui.i18n import rating_name
-from quizdl.tui.screens.base import QuizdlScreen
+from quizdl.tui.screens.base import K_SCROLL, SCROLL_BINDINGS, QuizdlScreen
 from quizdl.tui.widgets.card_text import CardFace, pick_mode, result_lines
 from quizdl.tui.widgets.keybar import Key, KeyBar
 
@@ -42,10 +42,13 @@ class QuizScreen(QuizdlScreen):
         K_PICK,
         K_CHECK,
         K_NEXT,
+        K_SCROLL,
         K_HELP,
         K_BACK,
     ]
+    CARD_SCROLL = "#quiz-scroll"
     BINDINGS: ClassVar[list[BindingType]] = [
+        *SCROLL_BINDINGS,
         Binding("ctrl+s", "start", show=False),
         Binding("enter", "enter", show=False),
         Binding("escape", "back", show=False),

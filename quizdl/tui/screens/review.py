@@ -17,7 +17,7 @@ from textual.widgets import Input, Static
 from quizdl.kb.schema import ChoiceCard
 from quizdl.study.items import AnswerResult, Counts, Summary
 from quizdl.tui.editor import run_editor
-from quizdl.tui.screens.base import QuizdlScreen
+from quizdl.tui.screens.base import K_SCROLL, SCROLL_BINDINGS, QuizdlScreen
 from quizdl.tui.screens.review_phase import (
     ALL_KEYS,
     K_END,
@@ -34,8 +34,10 @@ from quizdl.tui.widgets.keybar import Key, KeyBar
 
 
 class ReviewScreen(QuizdlScreen):
-    KEYS: ClassVar[list[Key]] = ALL_KEYS
+    KEYS: ClassVar[list[Key]] = [*ALL_KEYS, K_SCROLL]
+    CARD_SCROLL = "#card-scroll"
     BINDINGS: ClassVar[list[BindingType]] = [
+        *SCROLL_BINDINGS,
         Binding("space", "reveal", show=False),
         Binding("enter", "enter", show=False),
         Binding("backspace", "unpick", show=False),
