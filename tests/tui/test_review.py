@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 from tui_helpers import Maker, drive, press, settle
 
+import quizdl.store.db as db_module
 from quizdl.kb.schema import ChoiceCard, OrderingCard, TypedCard
 from quizdl.store.models import Review, StudySession
 from quizdl.study.items import Item
@@ -345,3 +347,30 @@ async def test_a_long_card_scrolls_with_the_arrow_and_page_keys(
         assert app.focused.value == "42"  # the keys scrolled, they typed nothing
         await press(pilot, "enter")
         assert screen.face.result is not None and screen.face.result.correct
+
+
+@drive
+async def test_a_locked_database_is_a_message_and_the_rating_is_not_taken_until_stored(
+    maker: Maker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 200)  # wait 0.2 s for the lock
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await first_card(pilot)
+        await press(pilot, "space")
+        assert screen.face is not None
+        first = screen.face.item.card_id
+        writer = sqlite3.connect(maker.folder / "quizdl.db", isolation_level=None)
+        try:
+            writer.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+            await press(pilot, "3")
+            messages = [n.message for n in app._notifications]
+            assert any("locked by another program" in m for m in messages), messages
+            assert not any("Traceback" in m for m in messages)
+            assert screen.face.item.card_id == first and screen.done == 0  # not taken
+            writer.execute("ROLLBACK")
+        finally:
+            writer.close()
+        await press(pilot, "3")  # the same rating again, now stored
+        assert screen.face.item.card_id != first and screen.done == 1
+    assert [(r.card_id, r.rating) for r in reviews(maker)] == [(first, 3)]

@@ -22,6 +22,7 @@ from quizdl.tui.screens.review import ReviewScreen
 from quizdl.tui.screens.settings import SettingsScreen
 from quizdl.tui.screens.stats import StatsScreen
 from quizdl.tui.widgets.card_text import pick_mode, right_labels
+from quizdl.tui.widgets.keybar import KeyBar
 
 
 def review_count(maker: Maker) -> int:
@@ -269,3 +270,43 @@ async def test_a_backup_before_an_upgrade_is_told_on_the_dashboard(maker: Maker)
         messages = [n.message for n in app._notifications]
         assert any("before upgrading its schema" in m for m in messages), messages
         await press(pilot, "q")
+
+
+@pytest.mark.parametrize(
+    ("keys", "screen_type"),
+    [
+        ((), DashboardScreen),
+        (("r", "space"), ReviewScreen),
+        (("g",), QuizScreen),
+        (("b",), BrowseScreen),
+        (("s",), StatsScreen),
+        (("c",), SettingsScreen),
+    ],
+    ids=["dashboard", "review", "quiz", "browse", "stats", "settings"],
+)
+@drive
+async def test_every_screen_is_laid_out_again_when_the_terminal_is_resized(
+    maker: Maker, keys: tuple[str, ...], screen_type: type
+) -> None:
+    maker.history(days=3)
+    app = maker.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, *keys)
+        screen = app.screen
+        assert isinstance(screen, screen_type)
+        for width, height in ((80, 24), (60, 16), (120, 40), (80, 24)):
+            await pilot.resize_terminal(width, height)
+            await settle(pilot)
+            assert app.screen is screen
+            bar = screen.query_one(KeyBar)
+            # the key bar stays on the last lines, across the whole width
+            assert bar.region.bottom == height and bar.region.width == width
+            for widget in screen.children:  # (what is inside a scrolling part may be below)
+                if widget.display and widget.region.area:
+                    assert widget.region.right <= width and widget.region.bottom <= height
+        if isinstance(screen, ReviewScreen):  # still answers after the resizes
+            assert screen.face is not None
+            first = screen.face.item.card_id
+            await press(pilot, "b")
+            assert screen.face.item.card_id != first
