@@ -41,7 +41,14 @@ def run(args: argparse.Namespace) -> int:
 
         return open_study(url, content=content, profile=profile, lang=lang)
 
-    app = make_app(settings, open_study, lang=lang, config_path=config_path, warm_up=warm_up)
+    app = make_app(
+        settings,
+        open_study,
+        lang=lang,
+        config_path=config_path,
+        warm_up=warm_up,
+        prepare=prepare_questions,
+    )
     app.run()
     return 0
 
@@ -52,6 +59,14 @@ def warm_up() -> None:
     from quizdl.engine.answers.symbolic import warm_up
 
     warm_up()
+
+
+def prepare_questions() -> None:
+    """The first generated question loads numpy (60 to 80 ms, see question.prepare); the
+    app does it while the learner reads a card."""
+    from quizdl.engine.question import prepare
+
+    prepare()
 
 
 def app_language(args: argparse.Namespace, configured: Lang | None) -> Lang:

@@ -34,6 +34,9 @@ StudyFactory = Callable[[], "Opened"]
 WARM_UP_AFTER_S = 1.0
 """The warm-up waits until the dashboard has been on screen this long, so that it never
 delays a review started at once."""
+PREPARE_AFTER_S = 0.3
+"""`prepare` waits until a card of the review has been on screen this long: the learner is
+reading it, and a key pressed in the next tenth of a second is unlikely."""
 
 
 class QuizdlApp(App[None]):
@@ -49,6 +52,7 @@ class QuizdlApp(App[None]):
         lang: Lang,
         config_path: Path | None = None,
         warm_up: Callable[[], None] | None = None,
+        prepare: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -64,6 +68,8 @@ class QuizdlApp(App[None]):
         self._factory = study_factory
         self._warm_up = warm_up
         self._warm_up_timer: Timer | None = None
+        self._prepare = prepare
+        self._prepare_timer: Timer | None = None
 
     @property
     def study(self) -> Study:
@@ -122,10 +128,26 @@ class QuizdlApp(App[None]):
 
         self._warm_up_timer = None
         warm_up = self._warm_up
-        busy = any(w.group == "study" and not w.is_finished for w in self.workers)
-        if warm_up is None or busy or not isinstance(self.screen, DashboardScreen):
+        if warm_up is None or self._study_busy() or not isinstance(self.screen, DashboardScreen):
             return  # the learner moved on; the dashboard asks again when it is back
         self._run_warm_up(warm_up)
+
+    def _study_busy(self) -> bool:
+        return any(w.group == "study" and not w.is_finished for w in self.workers)
+
+    def prepare_while_reading(self) -> None:
+        """Run `prepare` (once) when the card on screen has been read for a moment: the
+        review calls this for each card it shows."""
+        if self._prepare is not None and self._prepare_timer is None:
+            self._prepare_timer = self.set_timer(PREPARE_AFTER_S, self._start_prepare)
+
+    def _start_prepare(self) -> None:
+        self._prepare_timer = None
+        prepare = self._prepare
+        if prepare is None or self._study_busy():
+            return  # a key was pressed meanwhile: the next card shown asks again
+        self._prepare = None
+        self.run_worker(self.runner.call(prepare), name="prepare", exit_on_error=False)
 
     def warm_up_for(self, item: Item) -> None:
         """Run the warm-up (once) now if `item` is a question answered with an expression:
@@ -231,7 +253,18 @@ def make_app(
     lang: Lang = "en",
     config_path: Path | None = None,
     warm_up: Callable[[], None] | None = None,
+    prepare: Callable[[], None] | None = None,
 ) -> QuizdlApp:
     """The app, given its settings, a function that opens the study (called in a worker
-    thread), the language, where config.toml is, and an optional warm-up to run once."""
-    return QuizdlApp(settings, study_factory, lang=lang, config_path=config_path, warm_up=warm_up)
+    thread), the language, where config.toml is, and two optional things to do once ahead
+    of time on the study thread: `warm_up` (long: when the dashboard is left alone, or when
+    a question answered with an expression is shown) and `prepare` (short: while the
+    learner reads a card of the review)."""
+    return QuizdlApp(
+        settings,
+        study_factory,
+        lang=lang,
+        config_path=config_path,
+        warm_up=warm_up,
+        prepare=prepare,
+    )

@@ -117,12 +117,14 @@ def test_json_list_passes_lists_on_and_copies_other_sequences() -> None:
 
 def test_numpy_is_loaded_with_the_first_question_not_with_the_engine() -> None:
     # A start that shows only basic cards imports the engine (through the study's grading)
-    # and must not pay for numpy; the first question drawn loads it, and draws what a
-    # process that had numpy from the start draws.
+    # and must not pay for numpy; prepare() (or the first question drawn) loads it, and the
+    # question drawn is what a process that had numpy from the start draws.
     code = (
         "import sys\n"
         "import quizdl.engine.answers, quizdl.engine.answers.expression\n"
         "import quizdl.engine.draw, quizdl.engine.question, quizdl.engine.registry\n"
+        "print('numpy' in sys.modules)\n"
+        "quizdl.engine.question.prepare()  # what the app does while a card is read\n"
         "print('numpy' in sys.modules)\n"
         "from quizdl.engine.answers import check\n"
         "question = quizdl.engine.registry.families()['sigmoid-derivative-symbolic'].generate(7)\n"
@@ -132,4 +134,4 @@ def test_numpy_is_loaded_with_the_first_question_not_with_the_engine() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     expected = registry.families()["sigmoid-derivative-symbolic"].generate(7).draft.answer
-    assert out.stdout.split("\n")[:4] == ["False", "True", repr(expected), "True"]
+    assert out.stdout.split("\n")[:5] == ["False", "True", "True", repr(expected), "True"]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
@@ -53,3 +54,40 @@ def test_siblings_leave_the_queue_and_skip_moves_to_the_back() -> None:
     queue.skip(same[0])
     assert [e.card_id for e in queue.main] == ["x", "s0"]
     assert queue.counts() == (0, 0, 2)
+
+
+def recount(queue: SessionQueue) -> tuple[int, int, int]:
+    """counts() by walking the whole queue."""
+    new = sum(1 for e in queue.main if e.state == 0)
+    learning = sum(1 for e in queue.main if e.state in (1, 3))
+    return new, len(queue.learning) + learning, len(queue.main) - new - learning
+
+
+def test_counts_follow_every_change_of_the_queue() -> None:
+    rng = random.Random(3)
+    sections = ["a", "b", "c", "d"]
+    made = [
+        Entry(f"c{i}", "t", rng.choice(sections), rng.choice([0, 1, 2, 3]), T0) for i in range(60)
+    ]
+    queue = SessionQueue.build(
+        [e for e in made[:10] if e.state in (1, 3)],
+        [e for e in made[10:] if e.state in (2, 3)],
+        [e for e in made[10:] if e.state == 0],
+        timedelta(minutes=20),
+    )
+    assert queue.counts() == recount(queue)
+    for _ in range(400):
+        entry = rng.choice(made)
+        move = rng.randrange(5)
+        if move == 0:
+            queue.remove(entry.card_id)
+        elif move == 1:
+            queue.push_front(entry)
+        elif move == 2:
+            queue.skip(entry)
+        elif move == 3:
+            queue.drop_siblings(entry)
+        else:
+            queue.remove(entry.card_id)
+            queue.add_learning(entry)
+        assert queue.counts() == recount(queue)

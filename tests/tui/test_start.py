@@ -160,3 +160,31 @@ async def test_a_question_answered_with_an_expression_runs_the_warm_up_at_once(
         assert isinstance(app.screen, DashboardScreen)
         await settle(pilot)
     assert len(threads) == 1
+
+
+@drive
+async def test_prepare_runs_once_on_the_study_thread_while_a_card_is_read(
+    maker: Maker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "PREPARE_AFTER_S", 0.05)
+    threads: list[str] = []
+
+    def prepare() -> None:
+        threads.append(threading.current_thread().name)
+
+    app = make_app(
+        AppSettings(), partial(maker.open), config_path=maker.config_path, prepare=prepare
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await dashboard_on_screen(pilot)
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert threads == []  # not for the dashboard: only while a card is read
+        await press(pilot, "r")
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert len(threads) == 1 and threads[0].startswith("quizdl-study")
+        await press(pilot, "space", "3", "space", "3")
+        await pilot.pause(0.2)
+        await settle(pilot)
+    assert len(threads) == 1

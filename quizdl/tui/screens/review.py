@@ -119,6 +119,7 @@ class ReviewScreen(QuizdlScreen):
         self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)
         self._redraw()
         self.qapp.warm_up_for(item)
+        self.qapp.prepare_while_reading()
 
     def _redraw(self) -> None:
         face = self.face
