@@ -19,8 +19,10 @@ from quizdl.stats import Stats, compute
 from quizdl.tui.app import QuizdlApp, make_app
 from quizdl.tui.config import AppSettings
 from quizdl.tui.screens.dashboard import DashboardScreen
+from quizdl.tui.screens.quiz import QuizScreen
 from quizdl.tui.screens.review import ReviewScreen
 from quizdl.tui.screens.session_end import SessionEndScreen
+from quizdl.tui.widgets.card_text import pick_mode
 
 
 def app_with_warm_up(
@@ -188,3 +190,34 @@ async def test_prepare_runs_once_on_the_study_thread_while_a_card_is_read(
         await pilot.pause(0.2)
         await settle(pilot)
     assert len(threads) == 1
+
+
+@drive
+async def test_a_quiz_question_answered_with_an_expression_runs_the_warm_up_at_once(
+    maker: Maker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, threads = app_with_warm_up(maker, monkeypatch, 60)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await dashboard_on_screen(pilot)
+        await press(pilot, "g")
+        quiz = app.screen
+        assert isinstance(quiz, QuizScreen)
+        quiz.query_one("#quiz-count", Input).value = "6"
+        await press(pilot, "ctrl+s")
+        kinds: list[str] = []
+        for _ in range(6):
+            assert quiz.face is not None and quiz.face.item.question is not None
+            kind = quiz.face.item.question.draft.kind
+            kinds.append(kind)
+            if kind == "expression":
+                break
+            assert threads == [], "the warm-up ran before any expression was asked for"
+            if pick_mode(quiz.face.item) == "choice":
+                await press(pilot, "1")
+            else:
+                await pilot.press(*"42")
+                await press(pilot, "enter")
+            await press(pilot, "enter")
+        assert kinds[-1:] == ["expression"], kinds
+        await settle(pilot)
+        assert len(threads) == 1 and threads[0].startswith("quizdl-study")
