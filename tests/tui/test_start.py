@@ -5,6 +5,7 @@ thread (on a thread of its own it slowed every database call of the study down).
 from __future__ import annotations
 
 import threading
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
@@ -129,6 +130,24 @@ async def test_the_warm_up_waits_while_the_learner_reviews(
     assert len(threads) == 1 and threads[0].startswith("quizdl-study")
 
 
+async def until_an_expression(
+    screen: ReviewScreen | QuizScreen, threads: list[str], move_on: Callable[[], Awaitable[None]]
+) -> list[str]:
+    """The kinds of the questions `screen` shows until one is answered with an expression
+    (`move_on` goes past the others), checking that the warm-up waits until then."""
+    kinds: list[str] = []
+    for _ in range(20):
+        assert screen.is_current and screen.face is not None, kinds
+        question = screen.face.item.question
+        if question is not None:
+            kinds.append(question.draft.kind)
+            if question.draft.kind == "expression":
+                return kinds
+        assert threads == [], "the warm-up ran before any expression was asked for"
+        await move_on()
+    raise AssertionError(f"no question answered with an expression came: {kinds}")
+
+
 @drive
 async def test_a_question_answered_with_an_expression_runs_the_warm_up_at_once(
     maker: Maker, monkeypatch: pytest.MonkeyPatch
@@ -141,19 +160,13 @@ async def test_a_question_answered_with_an_expression_runs_the_warm_up_at_once(
         await press(pilot, "r")
         review = app.screen
         assert isinstance(review, ReviewScreen)
-        kinds: list[str] = []
-        for _ in range(20):
-            assert app.screen is review and review.face is not None, kinds
-            question = review.face.item.question
-            if question is not None:
-                kinds.append(question.draft.kind)
-                if question.draft.kind == "expression":
-                    break
-            assert threads == [], "the warm-up ran before any expression was asked for"
+
+        async def bury() -> None:
             if isinstance(app.focused, Input):
                 await press(pilot, "escape")  # out of the answer line
-            await press(pilot, "b")  # not this one: on to the next
-        assert kinds[-1:] == ["expression"], kinds
+            await press(pilot, "b")
+
+        kinds = await until_an_expression(review, threads, bury)
         assert "number" in kinds  # a question with a numeric answer asked for nothing
         await settle(pilot)
         assert len(threads) == 1 and threads[0].startswith("quizdl-study")
@@ -204,20 +217,16 @@ async def test_a_quiz_question_answered_with_an_expression_runs_the_warm_up_at_o
         assert isinstance(quiz, QuizScreen)
         quiz.query_one("#quiz-count", Input).value = "6"
         await press(pilot, "ctrl+s")
-        kinds: list[str] = []
-        for _ in range(6):
-            assert quiz.face is not None and quiz.face.item.question is not None
-            kind = quiz.face.item.question.draft.kind
-            kinds.append(kind)
-            if kind == "expression":
-                break
-            assert threads == [], "the warm-up ran before any expression was asked for"
+
+        async def answer() -> None:
+            assert quiz.face is not None
             if pick_mode(quiz.face.item) == "choice":
                 await press(pilot, "1")
             else:
                 await pilot.press(*"42")
                 await press(pilot, "enter")
             await press(pilot, "enter")
-        assert kinds[-1:] == ["expression"], kinds
+
+        await until_an_expression(quiz, threads, answer)
         await settle(pilot)
         assert len(threads) == 1 and threads[0].startswith("quizdl-study")
