@@ -90,8 +90,7 @@ class SessionQueue:
         for entry in self.main:
             if entry.card_id == card_id:
                 self.main.remove(entry)
-                self._sections[(entry.topic, entry.section)] -= 1
-                self._kinds[_kind(entry)] -= 1
+                self._tally(entry, -1)
                 return
 
     def add_learning(self, entry: Entry) -> None:
@@ -104,16 +103,14 @@ class SessionQueue:
         """Put a card back first (after an undo)."""
         self.remove(entry.card_id)
         self.main.appendleft(entry)
-        self._sections[(entry.topic, entry.section)] += 1
-        self._kinds[_kind(entry)] += 1
+        self._tally(entry, +1)
 
     def skip(self, entry: Entry) -> None:
         """Show this card after the others of the session (a learning card too: left in
         the learning list it would come straight back, being due)."""
         self.remove(entry.card_id)
         self.main.append(entry)
-        self._sections[(entry.topic, entry.section)] += 1
-        self._kinds[_kind(entry)] += 1
+        self._tally(entry, +1)
 
     def drop_siblings(self, entry: Entry) -> None:
         """Siblings (same topic and section) of new and review cards leave today's queue."""
@@ -131,6 +128,11 @@ class SessionQueue:
                 self._kinds[_kind(e)] -= 1
         self.main = kept
         self._sections[key] = int(in_main)
+
+    def _tally(self, entry: Entry, change: int) -> None:
+        """`entry` came into `main` (+1) or left it (-1)."""
+        self._sections[(entry.topic, entry.section)] += change
+        self._kinds[_kind(entry)] += change
 
     def counts(self) -> tuple[int, int, int]:
         """(new, learning, review) still to show (a skipped learning card waits in `main`)."""

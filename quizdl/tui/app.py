@@ -147,7 +147,7 @@ class QuizdlApp(App[None]):
         if prepare is None or self._study_busy():
             return  # a key was pressed meanwhile: the next card shown asks again
         self._prepare = None
-        self.run_worker(self.runner.call(prepare), name="prepare", exit_on_error=False)
+        self._run_ahead(prepare, "prepare")
 
     def warm_up_for(self, item: Item) -> None:
         """Run the warm-up (once) now if `item` is a question answered with an expression:
@@ -165,11 +165,14 @@ class QuizdlApp(App[None]):
 
     def _run_warm_up(self, warm_up: Callable[[], None]) -> None:
         self._warm_up = None
+        self._run_ahead(warm_up, "warm-up")
+
+    def _run_ahead(self, work: Callable[[], None], name: str) -> None:
         # On the study thread, so that a study call asked meanwhile waits for it (a fraction
         # of a second). On a thread of its own it would hold the interpreter lock against the
         # study thread, each database call of which then waits up to a switch interval to get
         # it back: a first card asked for during the warm-up took seconds, not a tenth of one.
-        self.run_worker(self.runner.call(warm_up), name="warm-up", exit_on_error=False)
+        self.run_worker(self.runner.call(work), name=name, exit_on_error=False)
 
     def tell_notices(self) -> None:
         """Show what the study has to tell (a backup made before an upgrade, a daily backup
