@@ -32,6 +32,8 @@ from quizdl.study.settings import StudySettings
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 TIMEOUT = 120
 RATINGS_PER_PROCESS = 150
+ROUNDS_OF_INPUT = 5  # each process gets its ratings in this many rounds, in lockstep
+ANSWERS = ("card", "result", "error", "summary")  # one of these ends each line's events
 
 
 class Reviewer:
@@ -48,7 +50,9 @@ class Reviewer:
         self.events: list[tuple[float, dict[str, Any]]] = []
         self.raw = b""
         self.stderr = b""
+        self.done = False
         self.first_card = threading.Event()
+        self.answered = threading.Condition()  # notified on each event
         self.readers = [
             threading.Thread(target=self._read, daemon=True),
             threading.Thread(target=self._read_stderr, daemon=True),
@@ -60,18 +64,41 @@ class Reviewer:
         assert self.process.stdout is not None
         for line in self.process.stdout:
             self.raw += line
-            self.events.append((time.monotonic(), json.loads(line)))
+            with self.answered:
+                self.events.append((time.monotonic(), json.loads(line)))
+                self.answered.notify_all()
             self.first_card.set()
         self.first_card.set()
+        with self.answered:
+            self.done = True
+            self.answered.notify_all()
 
     def _read_stderr(self) -> None:
         assert self.process.stderr is not None
         self.stderr = self.process.stderr.read()
 
-    def send_all(self, lines: list[str]) -> None:
+    def send(self, lines: list[str]) -> None:
         assert self.process.stdin is not None
-        self.process.stdin.write("".join(line + "\n" for line in lines).encode())
-        self.process.stdin.close()  # end of input ends the session
+        try:
+            self.process.stdin.write("".join(line + "\n" for line in lines).encode())
+            self.process.stdin.flush()
+        except BrokenPipeError:  # its queue ran out and the session ended: finish() tells
+            pass
+
+    def answers(self) -> int:
+        return sum(1 for _, e in self.events if e["type"] in ANSWERS)
+
+    def wait_for_answers(self, n: int) -> None:
+        """Until n lines (counting the first card) are answered, or the session ended."""
+        with self.answered:
+            assert self.answered.wait_for(lambda: self.done or self.answers() >= n, TIMEOUT)
+
+    def close_input(self) -> None:
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.close()  # end of input ends the session
+        except BrokenPipeError:
+            pass
 
     def finish(self) -> tuple[int, bytes]:
         code = self.process.wait(TIMEOUT)
@@ -99,9 +126,17 @@ def test_two_processes_review_one_sqlite_database_at_once(tmp_path: Path) -> Non
     reviewers = [Reviewer(home), Reviewer(home, "--no-bury")]
     for reviewer in reviewers:  # both past start-up, each with its own queue
         assert reviewer.first_card.wait(TIMEOUT)
+    # Both get each round of ratings at once and answer it side by side; the next round
+    # waits for both, so that their answers interleave in time whatever the machine's speed.
+    per_round = RATINGS_PER_PROCESS // ROUNDS_OF_INPUT
+    for round_ in range(1, ROUNDS_OF_INPUT + 1):
+        for reviewer in reviewers:
+            ratings = rng.choices([1, 2, 3, 4], [30, 20, 40, 10], k=per_round)
+            reviewer.send([json.dumps({"rating": r}) for r in ratings])
+        for reviewer in reviewers:
+            reviewer.wait_for_answers(1 + round_ * per_round)
     for reviewer in reviewers:
-        ratings = rng.choices([1, 2, 3, 4], [30, 20, 40, 10], k=RATINGS_PER_PROCESS)
-        reviewer.send_all([json.dumps({"rating": r}) for r in ratings])
+        reviewer.close_input()
     finished = [reviewer.finish() for reviewer in reviewers]
 
     for (code, stderr), reviewer in zip(finished, reviewers, strict=True):
