@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
@@ -21,6 +22,7 @@ from textual.timer import Timer
 from quizdl.errors import QuizdlError
 from quizdl.lang import Lang
 from quizdl.tui import config
+from quizdl.tui.collector import CHECK_EVERY_S, IdleCollector
 from quizdl.tui.config import AppSettings
 from quizdl.tui.i18n import tr
 from quizdl.tui.runner import StudyRunner
@@ -70,6 +72,7 @@ class QuizdlApp(App[None]):
         self._warm_up_timer: Timer | None = None
         self._prepare = prepare
         self._prepare_timer: Timer | None = None
+        self.collector = IdleCollector()
 
     @property
     def study(self) -> Study:
@@ -81,6 +84,8 @@ class QuizdlApp(App[None]):
 
     def on_mount(self) -> None:
         self._handle_signals()
+        self.collector.install()
+        self.set_interval(CHECK_EVERY_S, self._collect_when_idle)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         from quizdl.tui.screens.problem import StartScreen
@@ -89,6 +94,14 @@ class QuizdlApp(App[None]):
         # Once "opening" is drawn: opening imports the study's modules first, which would hold
         # the interpreter against the drawing (it came 0.2 s later, for no gain after it).
         self.call_after_refresh(self._start_opening)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self.collector.touched()
+        await super().on_event(event)
+
+    def _collect_when_idle(self) -> None:
+        self.collector.collect_if_due(busy=self._study_busy())
 
     def _start_opening(self) -> None:
         self.run_worker(self._open(), name="open", exit_on_error=False)
@@ -247,6 +260,7 @@ class QuizdlApp(App[None]):
     def on_unmount(self) -> None:
         self.runner.close()
         self.readers.close()
+        self.collector.uninstall()
 
 
 def make_app(
