@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from sqlalchemy import select
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 from tui_helpers import Maker, drive, press, settle
@@ -186,6 +188,34 @@ async def test_undo_brings_the_card_back_and_removes_its_review(maker: Maker) ->
         await press(pilot, "u")  # nothing left to undo: the card stays
         assert screen.face.item.card_id == first
     assert reviews(maker) == []
+
+
+async def click_text(pilot: Pilot[None], selector: str, text: str) -> None:
+    """Click on the first cell of `text` where the widget shows it."""
+    widget = pilot.app.screen.query_one(selector, Static)
+    content = widget.visual
+    assert isinstance(content, Content)
+    for y, line in enumerate(content.plain.splitlines()):
+        if text in line:
+            x = cell_len(line[: line.index(text)])
+            await pilot.click(selector, offset=(widget.gutter.left + x, widget.gutter.top + y))
+            await settle(pilot)
+            return
+    raise AssertionError(f"{text!r} is not in {selector}: {content.plain!r}")
+
+
+@drive
+async def test_the_mouse_reveals_and_rates_with_the_key_bar_and_the_ratings(maker: Maker) -> None:
+    app = maker.app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await first_card(pilot)
+        assert screen.face is not None and not screen.face.revealed
+        first = screen.face.item.card_id
+        await click_text(pilot, "#review-keys", "space")
+        assert screen.face.revealed
+        await click_text(pilot, "#rating", "2 hard")
+        assert screen.face.item.card_id != first and screen.done == 1
+    assert [(r.card_id, r.rating) for r in reviews(maker)] == [(first, 2)]
 
 
 @drive

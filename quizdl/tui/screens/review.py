@@ -17,6 +17,7 @@ from textual.widgets import Input, Static
 from quizdl.kb.schema import ChoiceCard
 from quizdl.study.items import AnswerResult, Counts, Summary
 from quizdl.tui.editor import run_editor
+from quizdl.tui.fmt import markup
 from quizdl.tui.screens.base import K_SCROLL, SCROLL_BINDINGS, QuizdlScreen
 from quizdl.tui.screens.review_phase import (
     ALL_KEYS,
@@ -126,7 +127,7 @@ class ReviewScreen(QuizdlScreen):
         if face is None:
             return
         self.query_one("#card", Static).update(face.content(self.lang))
-        self.query_one("#rating", Static).update(self._rating_line())
+        self.query_one("#rating", Static).update(markup(self._rating_line()))
         self.query_one("#review-keys", KeyBar).show(self.keys_now(), self.lang)
 
     def _phase(self) -> str:

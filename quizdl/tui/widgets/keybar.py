@@ -9,6 +9,7 @@ from textual.markup import escape
 from textual.widgets import Static
 
 from quizdl.kb.text import Lang
+from quizdl.tui.fmt import markup
 from quizdl.tui.i18n import tr
 
 
@@ -31,14 +32,14 @@ class KeyBar(Static):
     """
 
     def __init__(self, keys: Sequence[Key], lang: Lang, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__(bar_markup(keys, lang), id=id)
+        super().__init__(markup(bar_markup(keys, lang)), id=id)
         self.keys = list(keys)
 
     def show(self, keys: Sequence[Key], lang: Lang) -> None:
         if list(keys) == self.keys:
             return  # an update would lay the screen out again for nothing
         self.keys = list(keys)
-        self.update(bar_markup(keys, lang))
+        self.update(markup(bar_markup(keys, lang)))
 
 
 def bar_markup(keys: Sequence[Key], lang: Lang) -> str:
