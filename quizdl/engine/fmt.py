@@ -15,7 +15,8 @@ _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 def num(x: float, sig: int = 4) -> str:
     """`x` with at most `sig` significant figures, no trailing zeros; integers exactly
-    with thousands separators; scientific notation outside [1e-4, 1e9)."""
+    with thousands separators; outside [1e-4, 1e9) in scientific notation drawn as the
+    app draws math, 9.405×10⁻⁵ (the answer parser reads it back, as it reads 9.405e-5)."""
     if 1e-4 <= abs(x) < 1000.0 and sig >= 4:
         # Below 1000 an integer needs no separator and, with 4 or more significant
         # figures, .g never switches to an exponent: one format does it all.
@@ -33,7 +34,7 @@ def num(x: float, sig: int = 4) -> str:
         return text
     mantissa, exponent = f"{x:.{sig - 1}e}".split("e")
     mantissa = mantissa.rstrip("0").rstrip(".")
-    return f"{mantissa}×10^{int(exponent)}"
+    return f"{mantissa}×10{superscript(int(exponent))}"
 
 
 def plain(x: float, sig: int = 6) -> str:

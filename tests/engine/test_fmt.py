@@ -44,8 +44,8 @@ def test_num_outside_the_short_range() -> None:
     assert num(1234) == "1,234" and num(1234.0) == "1,234" and num(-56789) == "-56,789"
     assert num(12345.678) == "12346"
     assert num(1234.5678, 6) == "1234.57"
-    assert num(5e-5) == "5×10^-5" and num(-3.14159e-7) == "-3.142×10^-7"
-    assert num(2.5e12) == "2,500,000,000,000" and num(2.5e15) == "2.5×10^15"
+    assert num(5e-5) == "5×10⁻⁵" and num(-3.14159e-7) == "-3.142×10⁻⁷"
+    assert num(2.5e12) == "2,500,000,000,000" and num(2.5e15) == "2.5×10¹⁵"
     assert num(math.inf) == "inf" and num(math.nan) == "nan"
 
 
@@ -78,3 +78,10 @@ def test_typed_numbers_read_back_exactly(value: float) -> None:
 def test_typed_vectors_and_text() -> None:
     assert parse_vector(typed((1 / 7, -2.0, 1e-9))) == (1 / 7, -2.0, 1e-9)
     assert typed("sigma(x)*(1 - sigma(x))") == "sigma(x)*(1 - sigma(x))"
+
+
+@pytest.mark.parametrize("x", [9.405e-5, -3.14159e-7, 2.5e15, 1.234e-12, 6.02214076e23, -1e-30])
+def test_scientific_notation_is_drawn_in_superscripts_and_reads_back(x: float) -> None:
+    text = num(x)
+    assert "^" not in text and "e" not in text
+    assert parse_number(text) == pytest.approx(x, rel=5e-4)  # four significant figures

@@ -369,7 +369,8 @@ FAMILIES = (
     ),
     Family(
         id="activation-derivative-max",
-        version=1,
+        # 2: numbers outside [10⁻⁴, 10⁹) are written 9.405×10⁻⁵, not 9.405×10^-5
+        version=2,
         description="Largest value of σ′ or tanh′, or of a product of n sigmoid derivatives",
         topic="deep-learning",
         build=_derivative_max,

@@ -343,7 +343,8 @@ def _wgan_gp(draw: Draw) -> Draft:
 FAMILIES = (
     Family(
         id="gan-optimal-discriminator",
-        version=1,
+        # 2: numbers outside [10⁻⁴, 10⁹) are written 9.405×10⁻⁵, not 9.405×10^-5
+        version=2,
         description="GAN optimal discriminator D*(x) = p_data/(p_data + p_g) at a point",
         topic="gan",
         build=_optimal_discriminator,
@@ -358,7 +359,8 @@ FAMILIES = (
     ),
     Family(
         id="wgan-gp",
-        version=1,
+        # 2: numbers outside [10⁻⁴, 10⁹) are written 9.405×10⁻⁵, not 9.405×10^-5
+        version=2,
         description="WGAN-GP: the interpolated point x̂ and the gradient penalty λ(‖∇D(x̂)‖ − 1)²",
         topic="wgan-gp",
         build=_wgan_gp,

@@ -378,7 +378,8 @@ FAMILIES = (
     ),
     Family(
         id="adain",
-        version=1,
+        # 2: numbers outside [10⁻⁴, 10⁹) are written 9.405×10⁻⁵, not 9.405×10^-5
+        version=2,
         description="StyleGAN AdaIN of a small content channel with given style statistics",
         topic="stylegan",
         build=_adain,

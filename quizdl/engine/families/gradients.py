@@ -395,7 +395,8 @@ FAMILIES = (
     Family(
         id="gradient-chain",
         # 2: the mistake "value-not-derivative" (f(zᵢ) for f′(zᵢ)) is diagnosed again
-        version=2,
+        # 3: numbers outside [10⁻⁴, 10⁹) are written 9.405×10⁻⁵, not 9.405×10^-5
+        version=3,
         description="∂L/∂x through a chain of scalar sigmoid, tanh or ReLU units",
         topic="deep-learning",
         build=_gradient_chain,
@@ -406,7 +407,8 @@ FAMILIES = (
     ),
     Family(
         id="gradient-vanish-explode",
-        version=1,
+        # 2: numbers outside [10⁻⁴, 10⁹) are written 9.405×10⁻⁵, not 9.405×10^-5
+        version=2,
         description="Does the gradient vanish, explode or keep its size, given |w| and f′",
         topic="deep-learning",
         build=_vanish_explode,
@@ -414,7 +416,8 @@ FAMILIES = (
     ),
     Family(
         id="layers-until-threshold",
-        version=1,
+        # 2: numbers outside [10⁻⁴, 10⁹) are written 9.405×10⁻⁵, not 9.405×10^-5
+        version=2,
         description="Smallest depth n at which a per-layer gradient factor fⁿ falls below 10⁻ᵏ",
         topic="deep-learning",
         build=_layers_until_threshold,

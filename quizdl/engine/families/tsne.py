@@ -142,7 +142,8 @@ FAMILIES = (
     Family(
         id="tsne-conditional",
         # 2: a sum of kernel values below 10⁻⁴ is written 3.305×10^-5 like the rest, not 3.305e-05
-        version=2,
+        # 3: numbers outside [10⁻⁴, 10⁹) are written 9.405×10⁻⁵, not 9.405×10^-5
+        version=3,
         description="t-SNE conditional probability pⱼ|ᵢ from distances and σᵢ",
         topic="t-sne",
         build=_tsne_conditional,

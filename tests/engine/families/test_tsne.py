@@ -55,7 +55,7 @@ def test_tsne_perplexity_matches_scipy_entropy() -> None:
 def test_tiny_kernel_values_are_written_like_the_others() -> None:
     # Seed 600 draws σ = 0.5 and distances near 2.5: every kernel value is below 10⁻⁴.
     steps = [step.en for step in CONDITIONAL.generate(600).draft.solution]
-    assert "e-0" not in " ".join(steps) and "×10^-5" in steps[-1]
+    assert "e-0" not in " ".join(steps) and "×10⁻⁵" in steps[-1]
 
 
 def test_same_seed_same_question_and_card_ranges() -> None:
