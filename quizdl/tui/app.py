@@ -101,7 +101,9 @@ class QuizdlApp(App[None]):
         await super().on_event(event)
 
     def _collect_when_idle(self) -> None:
-        self.collector.collect_if_due(busy=self._study_busy())
+        # Not while any worker runs: the opening, a study call, the dashboard's figures.
+        busy = any(not w.is_finished for w in self.workers)
+        self.collector.collect_if_due(busy=busy)
 
     def _start_opening(self) -> None:
         self.run_worker(self._open(), name="open", exit_on_error=False)

@@ -5,8 +5,8 @@ whenever that falls. With 100,000 cards in memory one full collection takes 8 to
 most of a frame: in a 300-card run of `benchmarks/tui_speed.py` four of them fell inside an
 answer's step and made its slowest steps. While the app runs, the automatic full collection
 is held back (the young generations are collected as before) and the app runs it itself
-once no key or click has come for `IDLE_S` and nothing runs on the study thread: the
-learner is reading. A learner who never pauses for a second gets no full collection until
+once no key or click has come for `IDLE_S` and no worker runs (the opening, a study call,
+the dashboard's figures): the learner is reading. A learner who never pauses for a second gets no full collection until
 they do; the young generations still free most garbage.
 """
 
@@ -59,7 +59,7 @@ class IdleCollector:
 
     def collect_if_due(self, busy: bool) -> bool:
         """Run a full collection if one is due and the learner is not waiting for anything;
-        `busy` says whether the study thread is working. Returns whether it ran."""
+        `busy` says whether the app is working for them. Returns whether it ran."""
         if not self.due(busy):
             return False
         gc.collect()
