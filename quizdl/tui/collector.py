@@ -6,8 +6,8 @@ most of a frame: in a 300-card run of `benchmarks/tui_speed.py` four of them fel
 answer's step and made its slowest steps. While the app runs, the automatic full collection
 is held back (the young generations are collected as before) and the app runs it itself
 once no key or click has come for `IDLE_S` and no worker runs (the opening, a study call,
-the dashboard's figures): the learner is reading. A learner who never pauses for a second gets no full collection until
-they do; the young generations still free most garbage.
+the dashboard's figures): the learner is reading. A learner who never pauses for a second
+gets no full collection until they do; the young generations still free most garbage.
 """
 
 from __future__ import annotations
