@@ -1,5 +1,5 @@
 """Full garbage collections wait for a learner who reads: held back while the app runs, run
-by the app when no key came for a while and the study thread is idle, given back after."""
+by the app when no key came for a while and no worker runs, given back after."""
 
 from __future__ import annotations
 
