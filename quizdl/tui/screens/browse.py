@@ -23,6 +23,7 @@ from quizdl.study.service import Study
 from quizdl.tui import fmt
 from quizdl.tui.screens.base import QuizdlScreen
 from quizdl.tui.widgets.keybar import Key, KeyBar
+from quizdl.tui.widgets.prose import ProseStatic
 
 SHOWN = 2000  # rows drawn at most; the count says how many matched
 COLUMNS = (
@@ -221,7 +222,7 @@ class CardScreen(ModalScreen[None]):
             Content.styled(details, "$text-muted"),
         ]
         with VerticalScroll(id="card-box"):
-            yield Static(Content("\n").join(lines))
+            yield ProseStatic(Content("\n").join(lines))
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

@@ -18,6 +18,7 @@ from quizdl.tui import fmt
 from quizdl.tui.screens.base import QuizdlScreen
 from quizdl.tui.widgets.charts import columns, fit
 from quizdl.tui.widgets.keybar import Key, KeyBar
+from quizdl.tui.widgets.prose import ProseStatic
 
 TOPIC_WIDTH = 34
 
@@ -56,7 +57,7 @@ class DashboardScreen(QuizdlScreen):
             with Horizontal(id="dash-head"):
                 yield Static(id="dash-due")
                 yield Static(id="dash-streak")
-            yield Static(id="dash-note")
+            yield ProseStatic(id="dash-note")
             yield DataTable(id="topics", cursor_type="row", zebra_stripes=True)
             yield Static(id="dash-forecast")
         yield KeyBar(self.KEYS, self.lang)

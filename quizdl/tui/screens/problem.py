@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from quizdl.tui.i18n import lang_of, tr
+from quizdl.tui.widgets.prose import ProseStatic
 
 
 class StartScreen(Screen[Any]):
@@ -45,4 +46,4 @@ class ProblemScreen(Screen[Any]):
             ]
         )
         with Middle(), Center():
-            yield Static(text, id="problem")
+            yield ProseStatic(text, id="problem")

@@ -22,6 +22,7 @@ from quizdl.tui.i18n import rating_name
 from quizdl.tui.screens.base import K_SCROLL, SCROLL_BINDINGS, QuizdlScreen
 from quizdl.tui.widgets.card_text import CardFace, pick_mode, result_lines
 from quizdl.tui.widgets.keybar import Key, KeyBar
+from quizdl.tui.widgets.prose import ProseStatic
 
 DEFAULT_COUNT = 10
 K_TOGGLE = Key("space", "noop", "key.toggle_topic")
@@ -81,7 +82,7 @@ class QuizScreen(QuizdlScreen):
                 yield Button(self.t("quiz.start"), id="quiz-start", variant="primary")
         yield Static(id="quiz-head")
         with VerticalScroll(id="quiz-scroll"):
-            yield Static(id="quiz-card")
+            yield ProseStatic(id="quiz-card")
         yield Input(id="quiz-answer", placeholder=self.t("review.type_here"))
         yield KeyBar([K_TOGGLE, K_MOVE, K_START, K_HELP, K_BACK], self.lang, id="quiz-keys")
 

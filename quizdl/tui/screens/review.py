@@ -32,6 +32,7 @@ from quizdl.tui.screens.review_phase import (
 )
 from quizdl.tui.widgets.card_text import CardFace, pick_mode
 from quizdl.tui.widgets.keybar import Key, KeyBar
+from quizdl.tui.widgets.prose import ProseStatic
 
 
 class ReviewScreen(QuizdlScreen):
@@ -68,7 +69,7 @@ class ReviewScreen(QuizdlScreen):
     def compose(self) -> ComposeResult:
         yield Static(id="review-head")
         with VerticalScroll(id="card-scroll"):
-            yield Static(id="card")
+            yield ProseStatic(id="card")
         yield Input(id="answer", placeholder=self.t("review.type_here"))
         yield Static(id="rating")
         yield KeyBar([K_END, K_HELP], self.lang, id="review-keys")

@@ -8,12 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Middle
 from textual.content import Content
-from textual.widgets import Static
 
 from quizdl.study.items import Summary
 from quizdl.tui import fmt
 from quizdl.tui.screens.base import QuizdlScreen
 from quizdl.tui.widgets.keybar import Key, KeyBar
+from quizdl.tui.widgets.prose import ProseStatic
 
 
 class SessionEndScreen(QuizdlScreen):
@@ -36,7 +36,7 @@ class SessionEndScreen(QuizdlScreen):
 
     def compose(self) -> ComposeResult:
         with Middle(), Center():
-            yield Static(self._text(), id="session-end")
+            yield ProseStatic(self._text(), id="session-end")
         yield KeyBar(self.KEYS, self.lang)
 
     def _text(self) -> Content:
