@@ -12,7 +12,7 @@ from textual.geometry import Offset
 from textual.selection import Selection
 from tui_helpers import drive
 
-from quizdl.tui.widgets.prose import IDEOGRAPHS, ProseStatic, break_lines
+from quizdl.tui.widgets.prose import IDEOGRAPHS, Prose, ProseStatic, break_lines
 
 NOTE = (
     "笔记：主要是指激活函数的导数小于 1，例如 sigmoid、tanh。准确地说：根据链式法则，"
@@ -154,3 +154,10 @@ async def test_the_widget_draws_prose_and_copies_the_lines_shown() -> None:
         copied = widget.get_selection(Selection(Offset(0, 0), Offset(4, 1)))
         assert copied is not None
         assert copied[0] == expected[0] + "\n" + expected[1][:4]
+
+
+def test_text_without_ideographs_is_left_to_textual() -> None:
+    content = Content("Vanishing gradients: each factor (weight × σ′) is below 1.")
+    assert Prose(content).lines_at(20) is content
+    chinese = Content("梯度消失：每个因子都小于 1。")
+    assert Prose(chinese).lines_at(10).plain != chinese.plain

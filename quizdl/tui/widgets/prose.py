@@ -44,6 +44,8 @@ UNIT = re.compile(
 """What a line is never broken inside: one ideograph or one word, with the opening
 punctuation before it, the closing punctuation after it and the spaces around it (as Rich's
 words, which Textual's Content wraps by, carry theirs)."""
+ANY_IDEOGRAPH = re.compile(rf"[{IDEOGRAPHS}{_open}{_close}]")
+"""Text without any of these is left to Textual's own wrapping: it would break it alike."""
 
 
 def break_offsets(text: str, width: int) -> list[int]:
@@ -94,11 +96,14 @@ class Prose(Visual):
         self.shown = content
         """The text as last broken into lines (what a selection on screen refers to)."""
         self._width = -1
+        self._latin = ANY_IDEOGRAPH.search(content.plain) is None
 
     def __str__(self) -> str:
         return self.content.plain
 
     def lines_at(self, width: int) -> Content:
+        if self._latin:
+            return self.content
         if width != self._width:
             self.shown = break_lines(self.content, width)
             self._width = width
