@@ -23,3 +23,8 @@ def language(args: argparse.Namespace) -> Lang:
             return "zh" if value.lower().startswith("zh") else "en"
     current = locale.getlocale()[0] or ""
     return "zh" if current.lower().startswith("zh") else "en"
+
+
+def colon(lang: Lang) -> str:
+    """What follows a label: ": " in English, a full-width "：" (no space) in Chinese."""
+    return "：" if lang == "zh" else ": "

@@ -13,6 +13,7 @@ from quizdl.engine import registry
 from quizdl.engine.question import AnswerValue, Question
 from quizdl.errors import BadInput
 from quizdl.kb.text import Lang
+from quizdl.lang import colon
 
 
 def run(args: argparse.Namespace) -> int:
@@ -124,6 +125,7 @@ _LABELS = {
 
 def _as_text(result: dict[str, Any], lang: Lang) -> str:
     answer, solution, read_as, right, wrong, unreadable = _LABELS[lang]
+    sep = colon(lang)
     lines = [
         f"[{result['generator']} v{result['version']} seed {result['seed']}]",
         result["prompt"],
@@ -131,14 +133,14 @@ def _as_text(result: dict[str, Any], lang: Lang) -> str:
     lines += [f"  {key}) {text}" for key, text in result["choices"].items()]
     if "correct" in result:
         if result["correct"] is None:
-            lines.append(f"\n{unreadable}: {result['reason']}")
+            lines.append(f"\n{unreadable}{sep}{result['reason']}")
         else:
-            lines.append(f"\n{read_as}: {result['interpreted']}")
+            lines.append(f"\n{read_as}{sep}{result['interpreted']}")
             lines.append(right if result["correct"] else wrong)
             if result["diagnosis"]:
                 lines.append(f"  → {result['diagnosis']['text']}")
-    lines.append(f"\n{answer}: {_show(result['answer'])}")
-    lines.append(f"{solution}:")
+    lines.append(f"\n{answer}{sep}{_show(result['answer'])}")
+    lines.append(f"{solution}{sep.rstrip()}")
     lines += [f"  {i}. {step}" for i, step in enumerate(result["solution"], 1)]
     return "\n".join(lines)
 

@@ -9,6 +9,7 @@ import sys
 from typing import TextIO
 
 from quizdl.errors import BadInput
+from quizdl.lang import colon
 from quizdl.study import render
 from quizdl.study.items import Item
 from quizdl.study.protocol import interval_text
@@ -56,6 +57,7 @@ class TextReview:
         self.stdin = stdin
         self.out = stdout
         self.words = WORDS[study.lang]
+        self.colon = colon(study.lang)
 
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -99,10 +101,10 @@ class TextReview:
                     return self.command(line)
                 result = self.study.submit_answer(line)
                 if result.correct is None:
-                    self.say(f"{self.words['unreadable']}: {result.reason}")
+                    self.say(f"{self.words['unreadable']}{self.colon}{result.reason}")
                     continue
                 verdict = self.words["right"] if result.correct else self.words["wrong"]
-                self.say(f"{self.words['read_as']}: {result.interpreted} — {verdict}")
+                self.say(f"{self.words['read_as']}{self.colon}{result.interpreted} — {verdict}")
                 if result.diagnosis:
                     self.say(f"  → {result.diagnosis}")
                 self.say(f"= {result.expected}")
@@ -123,7 +125,7 @@ class TextReview:
         names = RATING_NAMES[self.study.lang]
         intervals = self.study.preview()
         options = "  ".join(f"{r} {names[r]} ({interval_text(intervals[r])})" for r in (1, 2, 3, 4))
-        hint = f" · {self.words['accept']}: {suggested}" if suggested else ""
+        hint = f" · {self.words['accept']}{self.colon}{suggested}" if suggested else ""
         while True:
             line = self.ask(f"{self.words['rate']} {options}{hint}")
             if line is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from quizdl.lang import Lang
+from quizdl.lang import Lang, colon
 
 
 class Words(NamedTuple):
@@ -309,6 +309,12 @@ def tr(lang: Lang, key: str, **values: object) -> str:
     """The string `key` in `lang`, with `values` filled in (str.format)."""
     text = STRINGS[key].get(lang)
     return text.format(**values) if values else text
+
+
+def label(lang: Lang, key: str) -> str:
+    """The string `key` as a label before a value: "Solution: " in English, "解答：" in
+    Chinese (a full-width colon, no space)."""
+    return tr(lang, key) + colon(lang)
 
 
 def lang_of(app: object) -> Lang:

@@ -231,3 +231,25 @@ def test_the_plain_text_review_on_stdin(tmp_path: Path, content: Path) -> None:
         ("cli-test/basic", 3, None),
         ("cli-test/typed", 3, "adam"),
     ]
+
+
+def test_the_plain_text_review_in_chinese_labels_with_a_full_width_colon(
+    tmp_path: Path, content: Path
+) -> None:
+    typed = ["", "3", "adam", ""]  # basic: show, good; typed: answer, accept
+    run = quizdl(
+        tmp_path / "home",
+        "--lang",
+        "zh",
+        "--content",
+        str(content),
+        "review",
+        "--topic",
+        "cli-test",
+        stdin=("\n".join(typed) + "\n").encode(),
+    )
+    assert run.returncode == 0, run.stderr
+    out = run.stdout.decode("utf-8")
+    assert "理解为：adam — 正确" in out
+    assert "回车接受建议评分：3" in out
+    assert "理解为:" not in out

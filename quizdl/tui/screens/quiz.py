@@ -18,7 +18,7 @@ from quizdl.study.items import AnswerResult, Item, Recorded
 from quizdl.study.quiz import Quiz, QuizResult, quiz_topics
 from quizdl.study.quiz_record import ScheduleRecorder
 from quizdl.tui import fmt
-from quizdl.tui.i18n import rating_name
+from quizdl.tui.i18n import label, rating_name
 from quizdl.tui.screens.base import K_SCROLL, SCROLL_BINDINGS, QuizdlScreen
 from quizdl.tui.widgets.card_text import CardFace, pick_mode, result_lines
 from quizdl.tui.widgets.keybar import Key, KeyBar
@@ -70,7 +70,7 @@ class QuizScreen(QuizdlScreen):
         kb = self.study.kb
         topics = quiz_topics(kb)
         with Vertical(id="quiz-setup"):
-            yield Static(self.t("quiz.setup_choice"), id="quiz-help")
+            yield ProseStatic(self.t("quiz.setup_choice"), id="quiz-help")
             yield SelectionList[str](
                 *((kb.topics[t].title.get(self.lang), t, t == self.preselected) for t in topics),
                 id="quiz-topics",
@@ -287,13 +287,14 @@ class QuizScreen(QuizdlScreen):
             lines.append(Content.styled(self.t("quiz.mistakes"), "bold"))
         from quizdl.study import render
 
+        yours = label(self.lang, "quiz.your_answer")
         for n, mistake in enumerate(result.mistakes, 1):
             lines += [
                 Content(""),
                 Content.assemble(
                     (f"{n}. ", "bold $accent"), (render.prompt(mistake.item, self.lang), "bold")
                 ),
-                Content.assemble((self.t("quiz.your_answer") + ": ", "$text-muted"), mistake.raw),
+                Content.assemble((yours, "$text-muted"), mistake.raw),
                 *result_lines(mistake.result, self.lang),
             ]
         self.query_one("#quiz-card", Static).update(Content("\n").join(lines))

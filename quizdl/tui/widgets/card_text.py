@@ -12,6 +12,7 @@ from quizdl.kb.schema import ChoiceCard, OrderingCard
 from quizdl.kb.text import Lang
 from quizdl.study import render
 from quizdl.study.items import AnswerResult, Item
+from quizdl.tui import i18n
 from quizdl.tui.i18n import tr
 
 RULE = "─" * 24
@@ -111,7 +112,7 @@ def result_lines(
 ) -> list[Content]:
     lines: list[Content] = []
     if show_read_as and result.interpreted:
-        label = tr(lang, "review.read_as") + ": "
+        label = i18n.label(lang, "review.read_as")
         shown = result.interpreted
         if "\n" in shown:  # a 2-D drawing of an expression goes under its label
             lines += [Content.styled(label, "$text-muted"), Content(shown)]
@@ -125,9 +126,9 @@ def result_lines(
         lines.append(Content.styled("→ " + result.diagnosis, "$warning"))
     if result.expected and show_expected:
         lines.append(
-            Content.assemble((tr(lang, "review.expected") + ": ", "$text-muted"), result.expected)
+            Content.assemble((i18n.label(lang, "review.expected"), "$text-muted"), result.expected)
         )
     if result.solution:
-        lines.append(Content.styled(tr(lang, "review.solution") + ":", "$text-muted"))
+        lines.append(Content.styled(i18n.label(lang, "review.solution").rstrip(), "$text-muted"))
         lines.extend(Content(f"  {n}. {step}") for n, step in enumerate(result.solution, 1))
     return lines
