@@ -199,6 +199,22 @@ def test_a_reader_that_goes_away_leaves_no_traceback(tmp_path: Path, content: Pa
     assert query(home, "SELECT card_id, rating FROM reviews") == [("cli-test/basic", 4)]
 
 
+def text_review(home: Path, content: Path, typed: list[str], *flags: str) -> str:
+    """The plain-text review of the test topic, `typed` line by line on stdin: its output."""
+    run = quizdl(
+        home,
+        *flags,
+        "--content",
+        str(content),
+        "review",
+        "--topic",
+        "cli-test",
+        stdin=("\n".join(typed) + "\n").encode(),
+    )
+    assert run.returncode == 0, run.stderr
+    return run.stdout.decode("utf-8")
+
+
 def test_the_plain_text_review_on_stdin(tmp_path: Path, content: Path) -> None:
     home = tmp_path / "home"
     typed = [
@@ -210,17 +226,7 @@ def test_the_plain_text_review_on_stdin(tmp_path: Path, content: Path) -> None:
         "adam",  # typed: the answer
         "",  # Enter accepts the suggested rating (good)
     ]  # then the input ends, at the basic card back in learning
-    run = quizdl(
-        home,
-        "--content",
-        str(content),
-        "review",
-        "--topic",
-        "cli-test",
-        stdin=("\n".join(typed) + "\n").encode(),
-    )
-    assert run.returncode == 0, run.stderr
-    out = run.stdout.decode("utf-8")
+    out = text_review(home, content, typed)
     assert out.count("What does ReLU return for x < 0?") == 3  # shown, undone, learning
     assert out.count("Zero.") == 2
     assert "↶ cli-test/basic" in out
@@ -237,19 +243,7 @@ def test_the_plain_text_review_in_chinese_labels_with_a_full_width_colon(
     tmp_path: Path, content: Path
 ) -> None:
     typed = ["", "3", "adam", ""]  # basic: show, good; typed: answer, accept
-    run = quizdl(
-        tmp_path / "home",
-        "--lang",
-        "zh",
-        "--content",
-        str(content),
-        "review",
-        "--topic",
-        "cli-test",
-        stdin=("\n".join(typed) + "\n").encode(),
-    )
-    assert run.returncode == 0, run.stderr
-    out = run.stdout.decode("utf-8")
+    out = text_review(tmp_path / "home", content, typed, "--lang", "zh")
     assert "理解为：adam — 正确" in out
     assert "回车接受建议评分：3" in out
     assert "理解为:" not in out
