@@ -174,7 +174,7 @@ STRINGS: dict[str, Words] = {
     "review.progress": _t("{done} done · {left} left", "已完成 {done} · 剩余 {left}"),
     # session end
     "end.title": _t("Session finished", "本次复习结束"),
-    "end.reviewed": _t("{count} card(s) reviewed in {time}", "用时 {time}，复习了 {count} 张卡片"),
+    "end.reviewed": _t("{count} card(s) reviewed in {time}", "用时：{time}，复习了 {count} 张卡片"),
     "end.ratings": _t(
         "Again {again} · Hard {hard} · Good {good} · Easy {easy}",
         "重来 {again} · 困难 {hard} · 良好 {good} · 简单 {easy}",
@@ -196,7 +196,7 @@ STRINGS: dict[str, Words] = {
     "quiz.question": _t("Question {n} of {total}", "第 {n} 题，共 {total} 题"),
     "quiz.next": _t("Enter: next question", "回车：下一题"),
     "quiz.score": _t(
-        "Score: {right} of {total} in {time}", "得分：{total} 题答对 {right} 题，用时 {time}"
+        "Score: {right} of {total} in {time}", "得分：{total} 题答对 {right} 题 · 用时：{time}"
     ),
     "quiz.perfect": _t("No mistakes. Well done!", "全部答对，太棒了！"),
     "quiz.mistakes": _t("Your mistakes, with their solutions", "错题与解答"),
@@ -271,6 +271,11 @@ STRINGS: dict[str, Words] = {
     "stats.less": _t("less", "少"),
     "stats.more": _t("more", "多"),
     "stats.no_data": _t("No reviews yet.", "还没有复习记录。"),
+    "stats.no_retention": _t(
+        "No card in review has been answered yet: true retention counts only those (new and "
+        "learning cards are left out).",
+        "还没有复习过处于复习阶段的卡片：真实记忆保持率只统计这些卡片（新卡片和学习中的卡片不计入）。",
+    ),
     # settings
     "settings.title": _t("Settings", "设置"),
     "settings.language": _t("Language", "语言"),

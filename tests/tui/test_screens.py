@@ -189,7 +189,21 @@ async def test_stats_draw_after_some_history(maker: Maker) -> None:
         body = text_of(app.screen, "#stats-body")
         assert "True retention by week" in body
         assert "No reviews yet" not in body  # heatmap, retention and intervals all drawn
+        assert "No card in review has been answered yet" not in body
         assert body.count("■") > 7 * 4  # more than the legend: the calendar
+
+
+@drive
+async def test_stats_before_any_review_say_what_is_missing(maker: Maker) -> None:
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "s")
+        assert isinstance(app.screen, StatsScreen)
+        body = text_of(app.screen, "#stats-body")
+        assert "No reviews yet" in body  # the calendar
+        # True retention counts only cards in review: the message says so, not "no reviews".
+        assert "No card in review has been answered yet" in body
 
 
 @drive

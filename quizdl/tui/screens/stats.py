@@ -18,6 +18,7 @@ from quizdl.tui import fmt
 from quizdl.tui.screens.base import QuizdlScreen
 from quizdl.tui.widgets.charts import HEAT, bars, columns, heatmap
 from quizdl.tui.widgets.keybar import Key, KeyBar
+from quizdl.tui.widgets.prose import ProseStatic
 
 WEEKS = 26
 
@@ -36,7 +37,7 @@ class StatsScreen(QuizdlScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="stats"):
-            yield Static(self.t("app.opening"), id="stats-body")
+            yield ProseStatic(self.t("app.opening"), id="stats-body")
         yield KeyBar(self.KEYS, self.lang)
 
     def on_mount(self) -> None:
@@ -82,7 +83,7 @@ class StatsScreen(QuizdlScreen):
                 )
             )
         else:
-            parts.append(Content.styled(t("stats.no_data"), "$text-muted"))
+            parts.append(Content.styled(t("stats.no_retention"), "$text-muted"))
         top = max((b.cards for b in data.intervals), default=0)
         parts += [Content(""), Content.styled(t("stats.intervals"), "bold")]
         if top:
