@@ -23,6 +23,7 @@ from sqlalchemy import or_, select, update
 from quizdl.errors import BadInput
 from quizdl.kb.loader import KnowledgeBase
 from quizdl.kb.schema import CARD_KINDS
+from quizdl.lang import Lang
 from quizdl.schedule.fsrs_adapter import CardState as S
 from quizdl.store.models import CARDS
 from quizdl.study.recall import Recall
@@ -60,12 +61,34 @@ class Query:
     words: tuple[str, ...] = ()
 
 
-def parse_query(text: str) -> Query:
-    """The search as a Query; BadInput names the word that cannot be read."""
+_SAYS: dict[str, tuple[str, str]] = {
+    "quotes": ("unbalanced quotes in the search {text!r}", "搜索中的引号不成对：{text!r}"),
+    "value": (
+        "{token!r}: write a value after '{key}:' (e.g. {example})",
+        "{token!r}：在 {key}: 后面写一个值（例如 {example}）",
+    ),
+    "kind": ("{token!r}: a kind is one of {kinds}", "{token!r}：类型只能是 {kinds} 之一"),
+    "is": ("{token!r}: after 'is:' write one of {words}", "{token!r}：is: 后面只能写 {words} 之一"),
+    "prop": (
+        "{token!r}: write a property ({props}), a comparison (<, <=, >, >=, =) and a number, "
+        "e.g. prop:r<0.8",
+        "{token!r}：写一个属性（{props}）、一个比较符（<、<=、>、>=、=）和一个数，例如 prop:r<0.8",
+    ),
+}
+"""What a search that cannot be read gets, in English and Chinese."""
+
+
+def _bad(lang: Lang, what: str, **values: str) -> BadInput:
+    en, zh = _SAYS[what]
+    return BadInput((zh if lang == "zh" else en).format(**values))
+
+
+def parse_query(text: str, lang: Lang = "en") -> Query:
+    """The search as a Query; BadInput names the word that cannot be read (in `lang`)."""
     try:
         tokens = shlex.split(text)
     except ValueError:
-        raise BadInput(f"unbalanced quotes in the search {text!r}") from None
+        raise _bad(lang, "quotes", text=text) from None
     found: dict[str, list[Any]] = {k: [] for k in ("topic", "tag", "kind", "is", "prop", "word")}
     for token in tokens:
         key, sep, value = token.partition(":")
@@ -74,18 +97,15 @@ def parse_query(text: str) -> Query:
             found["word"].append(token.casefold())
             continue
         if not value:
-            raise BadInput(f"{token!r}: write a value after '{key}:' (e.g. {_EXAMPLE[key]})")
+            raise _bad(lang, "value", token=token, key=key, example=_EXAMPLE[key])
         if key == "kind" and value not in CARD_KINDS:
-            raise BadInput(f"{token!r}: a kind is one of {', '.join(CARD_KINDS)}")
+            raise _bad(lang, "kind", token=token, kinds=", ".join(CARD_KINDS))
         if key == "is" and value not in IS_WORDS:
-            raise BadInput(f"{token!r}: after 'is:' write one of {', '.join(IS_WORDS)}")
+            raise _bad(lang, "is", token=token, words=", ".join(IS_WORDS))
         if key == "prop":
             match = _PROP.match(value.replace(" ", ""))
             if match is None:
-                raise BadInput(
-                    f"{token!r}: write a property ({', '.join(PROPS)}), a comparison "
-                    "(<, <=, >, >=, =) and a number, e.g. prop:r<0.8"
-                )
+                raise _bad(lang, "prop", token=token, props=", ".join(PROPS))
             found["prop"].append((match.group(1), match.group(2), float(match.group(3))))
             continue
         found[key].append(value)
@@ -145,7 +165,7 @@ class CardBrowser:
     _text: dict[str, str] = field(default_factory=dict, init=False)
 
     def search(self, text: str, *, limit: int = 2000) -> Found:
-        return self.find(parse_query(text), limit=limit)
+        return self.find(parse_query(text, self.study.lang), limit=limit)
 
     def find(self, query: Query, *, limit: int = 2000) -> Found:
         study = self.study

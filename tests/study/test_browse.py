@@ -43,6 +43,22 @@ def test_a_bad_word_is_named(text: str, named: str) -> None:
         parse_query(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("kind:essay", "'kind:essay'：类型只能是"),
+        ("is:lost", "'is:lost'：is: 后面只能写"),
+        ("prop:x>1", "'prop:x>1'：写一个属性（r, s, d, lapses, reps）"),
+        ("topic:", "'topic:'：在 topic: 后面写一个值（例如 topic:gan）"),
+        ('"open', "搜索中的引号不成对"),
+    ],
+)
+def test_a_bad_word_is_explained_in_chinese(text: str, said: str) -> None:
+    with pytest.raises(BadInput) as raised:
+        parse_query(text, "zh")
+    assert str(raised.value).startswith(said)
+
+
 def answered(study_at: StudyAt) -> None:
     study = study_at(NOW)
     study.start()

@@ -135,6 +135,26 @@ async def test_browse_searches_opens_and_suspends(maker: Maker) -> None:
 
 
 @drive
+async def test_a_search_that_cannot_be_read_is_explained_whole_in_chinese(maker: Maker) -> None:
+    app = maker.app(lang="zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "b")
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        screen.query_one("#search", Input).value = "prop:x<y"
+        await press(pilot, "slash", "enter")
+        said = text_of(screen, "#browse-count")
+        assert said.startswith("'prop:x<y'：写一个属性") and said.endswith("例如 prop:r<0.8")
+        box = screen.query_one("#browse-count")
+        assert box.size.height > 1  # the message wraps: none of it is cut off
+        drawn = "".join(
+            "".join(segment.text for segment in box.render_line(y)) for y in range(box.size.height)
+        )
+        assert "prop:r<0.8" in drawn
+
+
+@drive
 async def test_settings_are_saved_and_the_language_changes(maker: Maker) -> None:
     app = maker.app()
     async with app.run_test(size=(80, 24)) as pilot:

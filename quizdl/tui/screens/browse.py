@@ -63,7 +63,7 @@ class BrowseScreen(QuizdlScreen):
 
     def compose(self) -> ComposeResult:
         yield Input(self.query_text, id="search", placeholder=self.t("browse.placeholder"))
-        yield Static(id="browse-count")
+        yield ProseStatic(id="browse-count")
         yield DataTable(id="cards", cursor_type="row", zebra_stripes=True)
         yield KeyBar(self.KEYS, self.lang)
 
