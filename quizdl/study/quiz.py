@@ -82,16 +82,24 @@ class Quiz:
     _asked: int = field(default=-1, init=False)
 
     def __post_init__(self) -> None:
+        zh = self.lang == "zh"
         if not 1 <= self.count <= MAX_QUESTIONS:
-            raise BadInput(f"a quiz has 1 to {MAX_QUESTIONS} questions, not {self.count}")
+            raise BadInput(
+                f"测验的题目数是 1 到 {MAX_QUESTIONS}，不能是 {self.count}"
+                if zh
+                else f"a quiz has 1 to {MAX_QUESTIONS} questions, not {self.count}"
+            )
         unknown = [t for t in self.topics if t not in self.kb.topics]
         if unknown:
-            raise BadInput(f"unknown topic {unknown[0]!r}")
+            raise BadInput(f"没有主题 {unknown[0]!r}" if zh else f"unknown topic {unknown[0]!r}")
         pool = self.kb.cards.ids_of_kind(GENERATED)  # no card is built, only those drawn
         if self.topics:
             wanted, topic_of = set(self.topics), self.kb.topic_of
             pool = [card_id for card_id in pool if topic_of[card_id] in wanted]
         if not pool:
+            if zh:
+                where = "、".join(self.topics) if self.topics else "内容"
+                raise BadInput(f"{where} 中没有生成题")
             where = ", ".join(self.topics) if self.topics else "the content"
             raise BadInput(f"there are no generated questions in {where}")
         if self.recorder is not None and self.recorder.study.lang != self.lang:

@@ -32,6 +32,13 @@ def test_only_topics_with_generated_questions(sample_kb: KnowledgeBase) -> None:
         Quiz(sample_kb, random.Random(1), ("nope",))
     with pytest.raises(BadInput, match="1 to 200"):
         Quiz(sample_kb, random.Random(1), count=0)
+    # in Chinese when the quiz is asked in Chinese (the app shows these words as they are)
+    with pytest.raises(BadInput, match="sample-basics 中没有生成题"):
+        Quiz(sample_kb, random.Random(1), ("sample-basics",), lang="zh")
+    with pytest.raises(BadInput, match="没有主题 'nope'"):
+        Quiz(sample_kb, random.Random(1), ("nope",), lang="zh")
+    with pytest.raises(BadInput, match="测验的题目数是 1 到 200，不能是 0"):
+        Quiz(sample_kb, random.Random(1), count=0, lang="zh")
 
 
 def test_every_skill_comes_once_before_any_repeats(sample_kb: KnowledgeBase) -> None:
