@@ -135,7 +135,13 @@ def _as_text(result: dict[str, Any], lang: Lang) -> str:
         if result["correct"] is None:
             lines.append(f"\n{unreadable}{sep}{result['reason']}")
         else:
-            lines.append(f"\n{read_as}{sep}{result['interpreted']}")
+            shown = result["interpreted"]
+            # a 2-D drawing of an expression goes under its label, as in the app
+            lines.append(
+                f"\n{read_as}{sep.rstrip()}\n{shown}"
+                if "\n" in shown
+                else f"\n{read_as}{sep}{shown}"
+            )
             lines.append(right if result["correct"] else wrong)
             if result["diagnosis"]:
                 lines.append(f"  → {result['diagnosis']['text']}")

@@ -120,6 +120,19 @@ def _symbolic_mistakes(activation: str, k: int) -> list[Mistake]:
         )
     ]
     if k != 1:
+        rule = "σ′(u) = σ(u)(1 − σ(u))" if activation == "sigmoid" else "tanh′(u) = 1 − tanh²(u)"
+        mistakes.append(
+            Mistake(
+                "value-times-inner",
+                Text(
+                    en=f"That is {k}·{outer}({shown}): the inner derivative {k} is right, but the "
+                    f"outer one is missing: {rule}, not {outer}(u).",
+                    zh=f"这是 {k}·{outer}({shown})：内层导数 {k} 对了，但漏了外层导数："
+                    f"{rule}，而不是 {outer}(u) 本身。",
+                ),
+                f"{k}*{name}({inner})",
+            )
+        )
         chain = (
             f"sigma({inner})*(1 - sigma({inner}))"
             if activation == "sigmoid"
@@ -361,7 +374,8 @@ FAMILIES = (
     ),
     Family(
         id="sigmoid-derivative-symbolic",
-        version=1,
+        # 2: k·σ(kx) (the inner derivative without the outer one) is a diagnosed mistake
+        version=2,
         description="The derivative of σ(kx) or tanh(kx) as a formula in x",
         topic="deep-learning",
         build=_symbolic_derivative,

@@ -13,6 +13,7 @@ import sympy as sp
 from draft_checks import assert_mistakes_distinct, number
 from scipy.stats import norm
 
+from quizdl.engine.answers.expression import check_expression
 from quizdl.engine.question import Family
 from quizdl.engine.registry import families
 
@@ -84,8 +85,29 @@ def test_symbolic_derivative_matches_sympy() -> None:
                 assert np.max(np.abs(a - b)) > 1e-2, draft.answer
         ids = {m.id for m in draft.mistakes}
         assert ("forgot-chain" in ids) == (k != 1)
+        assert ("value-times-inner" in ids) == (k != 1)
+        for mistake in draft.mistakes:
+            if mistake.id == "value-times-inner":  # k·f(kx): the inner derivative alone
+                assert isinstance(mistake.value, str)
+                assert sp.simplify(parse(mistake.value) - k * outer(k * X)) == 0
         seen.add((activation, k))
     assert seen == {(a, k) for a in ("sigmoid", "tanh") for k in (1, 2, 3)}
+
+
+def test_the_inner_derivative_alone_is_diagnosed() -> None:
+    """k·σ(kx) typed for the derivative of σ(kx) (or k·tanh(kx) for tanh(kx)) is named."""
+    checked = set()
+    for seed in range(60):
+        draft = SYMBOLIC.generate(seed).draft
+        activation, k = draft.params["activation"], draft.params["scale"]
+        if k == 1:
+            continue
+        name = "sigma" if activation == "sigmoid" else "tanh"
+        outcome = check_expression(draft, f"{k} {name}({k}x)")
+        assert outcome.correct is False
+        assert outcome.diagnosis is not None and outcome.diagnosis.id == "value-times-inner"
+        checked.add((activation, k))
+    assert checked == {(a, k) for a in ("sigmoid", "tanh") for k in (2, 3)}
 
 
 def test_symbolic_derivative_is_exact_at_points() -> None:
