@@ -134,6 +134,12 @@ STRINGS: dict[str, Words] = {
         "欢迎使用 quizdl！{topics} 个主题共 {cards} 张卡片已就绪。"
         "按 r 开始第一次复习，按 ? 查看帮助。",
     ),
+    "dash.welcome_quiz": _t(
+        " Press g for a quiz of the {count} cards whose questions are made afresh each time: "
+        "numbers to work out, checked, with worked solutions.",
+        "按 g 做测验：其中 {count} 张卡片的题目每次重新生成，需要动手计算，"
+        "会检查答案并给出详细解答。",
+    ),
     "dash.topic": _t("Topic", "主题"),
     "dash.cards": _t("Cards", "卡片"),
     "dash.new": _t("New", "新"),

@@ -45,7 +45,11 @@ async def test_first_run_creates_the_database_and_greets(maker: Maker) -> None:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, DashboardScreen)
-        assert "Welcome to quizdl! 9 cards in 2 topics" in text_of(screen, "#dash-note")
+        note = text_of(screen, "#dash-note")
+        assert "Welcome to quizdl! 9 cards in 2 topics" in note
+        generated = (CONTENT / "sample-numbers.yaml").read_text(encoding="utf-8")
+        count = generated.count("kind: generated")
+        assert f"Press g for a quiz of the {count} cards whose questions are made afresh" in note
         assert "9 new · 0 learning · 0 review" in text_of(screen, "#dash-due")
         table = screen.query_one("#topics", DataTable)
         assert table.row_count == 2
@@ -257,6 +261,15 @@ async def test_editing_a_card_reloads_it(
         await press(pilot, "e", "space")
         assert "per element" in text_of(screen, "#card")
     assert "per element" in topic.read_text(encoding="utf-8")
+
+
+@drive
+async def test_the_greeting_offers_the_quiz_only_with_generated_questions(maker: Maker) -> None:
+    app = maker.app(content=[CONTENT / "sample-basics.yaml"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        note = text_of(app.screen, "#dash-note")
+        assert note.startswith("Welcome to quizdl!") and "press g" not in note.lower()
 
 
 @drive

@@ -133,6 +133,11 @@ class DashboardScreen(QuizdlScreen):
         if data.cards.new == data.cards.total:  # nothing seen yet: a first run
             kb = self.study.kb
             text = self.t("dash.welcome", cards=len(kb.cards), topics=len(kb.topics))
+            from quizdl.study.quiz import GENERATED
+
+            generated = len(kb.cards.ids_of_kind(GENERATED))
+            if generated:  # the quiz is what no flashcard app offers: say so on day one
+                text += self.t("dash.welcome_quiz", count=generated)
             return Content.styled(text, "$accent")
         last = data.last_session
         if last is None:
