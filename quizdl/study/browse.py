@@ -23,6 +23,7 @@ from sqlalchemy import or_, select, update
 from quizdl.errors import BadInput
 from quizdl.kb.loader import KnowledgeBase
 from quizdl.kb.schema import CARD_KINDS
+from quizdl.kb.text import Text
 from quizdl.lang import Lang
 from quizdl.schedule.fsrs_adapter import CardState as S
 from quizdl.store.models import CARDS
@@ -61,26 +62,31 @@ class Query:
     words: tuple[str, ...] = ()
 
 
-_SAYS: dict[str, tuple[str, str]] = {
-    "quotes": ("unbalanced quotes in the search {text!r}", "搜索中的引号不成对：{text!r}"),
-    "value": (
-        "{token!r}: write a value after '{key}:' (e.g. {example})",
-        "{token!r}：在 {key}: 后面写一个值（例如 {example}）",
+_SAYS: dict[str, Text] = {
+    "quotes": Text(
+        en="unbalanced quotes in the search {text!r}", zh="搜索中的引号不成对：{text!r}"
     ),
-    "kind": ("{token!r}: a kind is one of {kinds}", "{token!r}：类型只能是 {kinds} 之一"),
-    "is": ("{token!r}: after 'is:' write one of {words}", "{token!r}：is: 后面只能写 {words} 之一"),
-    "prop": (
-        "{token!r}: write a property ({props}), a comparison (<, <=, >, >=, =) and a number, "
+    "value": Text(
+        en="{token!r}: write a value after '{key}:' (e.g. {example})",
+        zh="{token!r}：在 {key}: 后面写一个值（例如 {example}）",
+    ),
+    "kind": Text(en="{token!r}: a kind is one of {kinds}", zh="{token!r}：类型只能是 {kinds} 之一"),
+    "is": Text(
+        en="{token!r}: after 'is:' write one of {words}",
+        zh="{token!r}：is: 后面只能写 {words} 之一",
+    ),
+    "prop": Text(
+        en="{token!r}: write a property ({props}), a comparison (<, <=, >, >=, =) and a number, "
         "e.g. prop:r<0.8",
-        "{token!r}：写一个属性（{props}）、一个比较符（<、<=、>、>=、=）和一个数，例如 prop:r<0.8",
+        zh="{token!r}：写一个属性（{props}）、一个比较符（<、<=、>、>=、=）和一个数，"
+        "例如 prop:r<0.8",
     ),
 }
 """What a search that cannot be read gets, in English and Chinese."""
 
 
 def _bad(lang: Lang, what: str, **values: str) -> BadInput:
-    en, zh = _SAYS[what]
-    return BadInput((zh if lang == "zh" else en).format(**values))
+    return BadInput(_SAYS[what].get(lang).format(**values))
 
 
 def parse_query(text: str, lang: Lang = "en") -> Query:

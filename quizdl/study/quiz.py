@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from quizdl.errors import BadInput
 from quizdl.kb.loader import KnowledgeBase
-from quizdl.kb.text import Lang
+from quizdl.kb.text import Lang, Text
 from quizdl.schedule.queue import Entry
 from quizdl.study.grading import grade
 from quizdl.study.items import AnswerResult, Item, Recorded
@@ -81,27 +81,28 @@ class Quiz:
     _finished: float | None = field(default=None, init=False)
     _asked: int = field(default=-1, init=False)
 
+    def _bad(self, *, en: str, zh: str) -> BadInput:
+        """What cannot be asked, in the quiz's language (the app shows it as it is)."""
+        return BadInput(Text(en=en, zh=zh).get(self.lang))
+
     def __post_init__(self) -> None:
-        zh = self.lang == "zh"
         if not 1 <= self.count <= MAX_QUESTIONS:
-            raise BadInput(
-                f"测验的题目数是 1 到 {MAX_QUESTIONS}，不能是 {self.count}"
-                if zh
-                else f"a quiz has 1 to {MAX_QUESTIONS} questions, not {self.count}"
+            raise self._bad(
+                en=f"a quiz has 1 to {MAX_QUESTIONS} questions, not {self.count}",
+                zh=f"测验的题目数是 1 到 {MAX_QUESTIONS}，不能是 {self.count}",
             )
         unknown = [t for t in self.topics if t not in self.kb.topics]
         if unknown:
-            raise BadInput(f"没有主题 {unknown[0]!r}" if zh else f"unknown topic {unknown[0]!r}")
+            raise self._bad(en=f"unknown topic {unknown[0]!r}", zh=f"没有主题 {unknown[0]!r}")
         pool = self.kb.cards.ids_of_kind(GENERATED)  # no card is built, only those drawn
         if self.topics:
             wanted, topic_of = set(self.topics), self.kb.topic_of
             pool = [card_id for card_id in pool if topic_of[card_id] in wanted]
         if not pool:
-            if zh:
-                where = "、".join(self.topics) if self.topics else "内容"
-                raise BadInput(f"{where} 中没有生成题")
-            where = ", ".join(self.topics) if self.topics else "the content"
-            raise BadInput(f"there are no generated questions in {where}")
+            raise self._bad(
+                en=f"there are no generated questions in {', '.join(self.topics) or 'the content'}",
+                zh=f"{'、'.join(self.topics) or '内容'} 中没有生成题",
+            )
         if self.recorder is not None and self.recorder.study.lang != self.lang:
             # a counted answer is checked by the study, in the study's language
             raise ValueError("a counted quiz is asked in its study's language")

@@ -96,13 +96,13 @@ class Prose(Visual):
         self.shown = content
         """The text as last broken into lines (what a selection on screen refers to)."""
         self._width = -1
-        self._latin = ANY_IDEOGRAPH.search(content.plain) is None
+        self._no_ideographs = ANY_IDEOGRAPH.search(content.plain) is None
 
     def __str__(self) -> str:
         return self.content.plain
 
     def lines_at(self, width: int) -> Content:
-        if self._latin:
+        if self._no_ideographs:
             return self.content
         if width != self._width:
             self.shown = break_lines(self.content, width)
