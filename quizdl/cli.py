@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from quizdl import __version__
 from quizdl.errors import QuizdlError
+from quizdl.lang import language
 
 DESCRIPTION = (
     "quizdl: a daily deep-learning review in the terminal. Flashcards scheduled by FSRS, "
@@ -213,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = module.run(args)
     except QuizdlError as exc:
-        print(f"quizdl: {exc}", file=sys.stderr)
+        print(f"quizdl: {exc.said(language(args))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

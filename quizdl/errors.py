@@ -4,9 +4,21 @@ from __future__ import annotations
 
 
 class QuizdlError(Exception):
-    """Base class. `exit_code` follows the CLI contract: 1 run-time failure, 2 bad input."""
+    """Base class. `exit_code` follows the CLI contract: 1 run-time failure, 2 bad input.
+
+    The message is English; `zh`, when given, says the same in Chinese (the messages a
+    learner meets on opening the app or during a session: the database, config.toml).
+    `said(lang)` is the one to show."""
 
     exit_code = 1
+
+    def __init__(self, message: str = "", *, zh: str | None = None) -> None:
+        super().__init__(message)
+        self.zh = zh
+
+    def said(self, lang: str) -> str:
+        """The message in `lang`: Chinese when asked for and written, else English."""
+        return self.zh if lang == "zh" and self.zh else str(self)
 
 
 class BadInput(QuizdlError):

@@ -82,3 +82,17 @@ def test_check_finds_shipped_content_from_any_folder(tmp_path: Path) -> None:
 def test_import_missing_notes_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["import", str(tmp_path / "nope.md"), "--out", str(tmp_path)]) == 2
     assert "nope.md: no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "is not a SQLite database"), ("zh", "：不是 SQLite 数据库（开头是 b'%PDF-1.7")],
+)
+def test_an_error_is_said_in_the_chosen_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, said: str
+) -> None:
+    path = tmp_path / "quizdl.db"
+    path.write_bytes(b"%PDF-1.7\n" + b"x" * 500)
+    assert main(["--lang", lang, "stats", "--db", f"sqlite:///{path}"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"quizdl: {path}") and said in err, err

@@ -25,11 +25,12 @@ def run(args: argparse.Namespace) -> int:
         from quizdl.commands import summary
 
         return summary.run(args)
+    from quizdl.config_file import FILE_NAME as CONFIG_FILE
     from quizdl.store.location import default_url, home_dir
     from quizdl.tui.app import make_app
     from quizdl.tui.config import load_settings
 
-    config_path = home_dir() / "config.toml"
+    config_path = home_dir() / CONFIG_FILE
     settings = load_settings(config_path)
     lang = app_language(args, settings.lang)
     url = default_url(getattr(args, "db", None))

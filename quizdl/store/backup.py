@@ -26,19 +26,19 @@ import sqlite3
 import sys
 import threading
 import time
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from quizdl.clock import Clock
+from quizdl.config_file import FILE_NAME as CONFIG_FILE
+from quizdl.config_file import config_table
 from quizdl.errors import BadInput, QuizdlError
 from quizdl.store.db import Database, home_dir
 
 BACKUP_FOLDER = "backups"
 DEFAULT_KEEP = 10
-CONFIG_FILE = "config.toml"
 CONFIG_SECTION = "backup"
 TIME_FORMAT = "%Y%m%d-%H%M%S"
 REASON = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -88,20 +88,13 @@ def list_backups(db_file: Path) -> list[BackupFile]:
 def load_keep(home: Path | None = None) -> int:
     """[backup] keep from config.toml in QUIZDL_HOME: how many backups to keep (default 10)."""
     path = (home or home_dir()) / CONFIG_FILE
-    if not path.is_file():
-        return DEFAULT_KEEP
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise BadInput(f"{path}: is not valid TOML ({exc}); fix or remove it") from None
-    table = data.get(CONFIG_SECTION, {})
-    if not isinstance(table, dict):
-        raise BadInput(f"{path}: [{CONFIG_SECTION}] must be a table")
-    keep = table.get("keep", DEFAULT_KEEP)
+    keep = config_table(path, CONFIG_SECTION).get("keep", DEFAULT_KEEP)
     if isinstance(keep, bool) or not isinstance(keep, int) or not 1 <= keep <= 1000:
         raise BadInput(
             f"{path}: {CONFIG_SECTION}.keep must be a whole number from 1 to 1000 "
-            f"(how many backups to keep), found {keep!r}"
+            f"(how many backups to keep), found {keep!r}",
+            zh=f"{path}：{CONFIG_SECTION}.keep 必须是 1 到 1000 的整数（保留几份备份），"
+            f"现在是 {keep!r}",
         )
     return keep
 

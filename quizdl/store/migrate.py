@@ -134,8 +134,9 @@ def _look(database: Database) -> _Found:
                 ).scalar()
             connection.rollback()
     except DBAPIError as error:
+        where, why = describe(database), _first_line(error.orig)
         raise QuizdlError(
-            f"cannot read the database {describe(database)}: {_first_line(error.orig)}"
+            f"cannot read the database {where}: {why}", zh=f"无法读取数据库 {where}：{why}"
         ) from None
     return _Found(tables, revision)
 
@@ -144,7 +145,10 @@ def _look_sqlite_file(path: Path) -> _Found:
     if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         return _Found(frozenset(), None)  # SQLite makes a new database here
     if not path.is_file():
-        raise BadInput(f"{path}: is not a file, so it cannot be a quizdl database")
+        raise BadInput(
+            f"{path}: is not a file, so it cannot be a quizdl database",
+            zh=f"{path}：不是文件，所以不可能是 quizdl 数据库",
+        )
     # A read-only connection to a WAL database leaves -wal and -shm files behind. With no
     # -wal file there is no live writer and nothing in a log, so the file alone is the
     # database: read it as immutable, which creates nothing and takes no lock. A live
@@ -154,7 +158,10 @@ def _look_sqlite_file(path: Path) -> _Found:
     try:
         connection = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as error:
-        raise BadInput(f"{path}: cannot open it read-only to check it ({error})") from None
+        raise BadInput(
+            f"{path}: cannot open it read-only to check it ({error})",
+            zh=f"{path}：无法以只读方式打开以检查它（{error}）",
+        ) from None
     try:
         tables = frozenset(
             row[0]
@@ -165,23 +172,28 @@ def _look_sqlite_file(path: Path) -> _Found:
             row = connection.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchone()
             revision = None if row is None else str(row[0])
     except sqlite3.DatabaseError as error:
-        raise BadInput(_explain_unreadable(path, error)) from None
+        raise _explain_unreadable(path, error) from None
     finally:
         connection.close()
     return _Found(tables, revision)
 
 
-def _explain_unreadable(path: Path, error: sqlite3.DatabaseError) -> str:
+def _explain_unreadable(path: Path, error: sqlite3.DatabaseError) -> BadInput:
     with path.open("rb") as file:
         head = file.read(16)
     if head != b"SQLite format 3\x00":
-        return (
+        return BadInput(
             f"{path}: is not a SQLite database (it starts with {head!r}), so it is not a quizdl "
-            "database; it was left untouched. Point --db or QUIZDL_DB_URL at another file."
+            "database; it was left untouched. Point --db or QUIZDL_DB_URL at another file.",
+            zh=f"{path}：不是 SQLite 数据库（开头是 {head!r}），所以不是 quizdl 数据库；"
+            "文件没有被改动。请用 --db 或 QUIZDL_DB_URL 指向另一个文件。",
         )
-    return (
+    return BadInput(
         f"{path}: the SQLite database is damaged ({error}); it was left untouched. "
-        "Restore it from a backup (quizdl doctor --restore BACKUP) or move it away to start afresh."
+        "Restore it from a backup (quizdl doctor --restore BACKUP) or move it away to start "
+        "afresh.",
+        zh=f"{path}：SQLite 数据库已损坏（{error}）；文件没有被改动。"
+        "请从备份恢复（quizdl doctor --restore 备份），或把它移走，从头开始。",
     )
 
 
@@ -192,22 +204,32 @@ def _classify(database: Database, found: _Found) -> str | None:
     if found.revision is None and not others:
         return None  # empty, or emptied by a downgrade to base
     where = describe(database)
-    listed = ", ".join(others[:10]) + (f" and {len(others) - 10} more" if len(others) > 10 else "")
+    more = len(others) - 10
+    listed = ", ".join(others[:10]) + (f" and {more} more" if more > 0 else "")
+    listed_zh = "、".join(others[:10]) + (f" 等另外 {more} 个" if more > 0 else "")
     if found.revision is not None and QUIZDL_MARKER_TABLES <= found.tables:
         raise BadInput(
             f"{where}: the quizdl database is at schema revision {found.revision!r}, which this "
             f"quizdl does not know (its newest is {HEAD_REVISION!r}); it was probably written by "
-            "a newer quizdl. Upgrade quizdl; the database was left untouched."
+            "a newer quizdl. Upgrade quizdl; the database was left untouched.",
+            zh=f"{where}：这个 quizdl 数据库的结构版本是 {found.revision!r}，本版 quizdl 不认识"
+            f"（它最新的是 {HEAD_REVISION!r}），多半是更新版本的 quizdl 写的。请升级 quizdl；"
+            "数据库没有被改动。",
         )
     if found.revision is not None:
         what = f"tables {listed} and an Alembic revision {found.revision!r} that is not quizdl's"
+        what_zh = f"表 {listed_zh}，以及不属于 quizdl 的 Alembic 版本 {found.revision!r}"
     elif VERSION_TABLE in found.tables:
         what = f"tables {listed} and an empty {VERSION_TABLE} table"
+        what_zh = f"表 {listed_zh}，以及空的 {VERSION_TABLE} 表"
     else:
         what = f"tables {listed} and no {VERSION_TABLE} table"
+        what_zh = f"表 {listed_zh}，没有 {VERSION_TABLE} 表"
     raise BadInput(
         f"{where}: is not a quizdl database (found {what}); it was left untouched. "
-        "Point --db or QUIZDL_DB_URL at another database."
+        "Point --db or QUIZDL_DB_URL at another database.",
+        zh=f"{where}：不是 quizdl 数据库（其中有{what_zh}）；它没有被改动。"
+        "请用 --db 或 QUIZDL_DB_URL 指向另一个数据库。",
     )
 
 

@@ -12,7 +12,7 @@ the schema is upgraded. The daily backup is not made here: it belongs to the sta
 study session (quizdl.study.opening.Opened.new_session, quizdl.commands.common.open_study),
 not to every command that reads the database.
 
-Every failure is a QuizdlError in plain words (explain_failure), and the Database is
+Every failure is a QuizdlError in plain words, English and Chinese (failure), and the Database is
 disposed of before it is raised.
 """
 
@@ -69,31 +69,46 @@ def open_database(
         return OpenedDatabase(database, old, made)
     except SQLAlchemyError as exc:  # e.g. the write lock held by another program too long
         database.dispose()
-        raise QuizdlError(explain_failure(exc)) from None
+        raise failure(exc) from None
     except BaseException:
         database.dispose()
         raise
 
 
-def explain_failure(exc: BaseException) -> str:
-    """What went wrong with the database, in plain words, and what to do about it."""
+def explain_failure(exc: BaseException, lang: str = "en") -> str:
+    """What went wrong with the database, in plain words and in `lang`, and what to do."""
+    return failure(exc).said(lang)
+
+
+def failure(exc: BaseException) -> QuizdlError:
+    """A database failure as a QuizdlError in plain words, in English and Chinese."""
     if isinstance(exc, QuizdlError):
-        return str(exc)
+        return exc
     text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     first = text[0] if text else type(exc).__name__
     lowered = first.lower()
     if "locked" in lowered or "busy" in lowered:
-        return (
+        return QuizdlError(
             "the database is locked by another program (another quizdl?). Close it and try "
-            "again; nothing was lost, and the last action was not recorded."
+            "again; nothing was lost, and the last action was not recorded.",
+            zh="数据库被另一个程序锁住了（另一个 quizdl？）。关掉它再试一次；"
+            "没有丢失任何记录，刚才的操作没有记下。",
         )
     if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
-        return (
-            f"the database is damaged ({first}). Restore it from a backup "
-            "(quizdl restore FILE), or move the file away to start afresh."
+        return QuizdlError(
+            f"the database is damaged ({first}). Restore it from a backup (quizdl doctor "
+            "lists them; quizdl doctor --restore BACKUP), or move the file away to start afresh.",
+            zh=f"数据库已损坏（{first}）。请从备份恢复（quizdl doctor 列出备份；"
+            "quizdl doctor --restore 备份），或把文件移走，从头开始。",
         )
     if "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
-        return f"the database cannot be written ({first}): check the file's permissions."
+        return QuizdlError(
+            f"the database cannot be written ({first}): check the file's permissions.",
+            zh=f"数据库无法写入（{first}）：请检查文件的权限。",
+        )
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return f"the connection to the database was lost ({first}); try again."
-    return f"the database failed: {first}"
+        return QuizdlError(
+            f"the connection to the database was lost ({first}); try again.",
+            zh=f"与数据库的连接断开了（{first}）；请再试一次。",
+        )
+    return QuizdlError(f"the database failed: {first}", zh=f"数据库出错：{first}")

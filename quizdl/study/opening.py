@@ -14,13 +14,12 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from quizdl.clock import Clock
-from quizdl.errors import QuizdlError
 from quizdl.kb.loader import KnowledgeBase, load
 from quizdl.kb.text import Lang
 from quizdl.store import backup
 from quizdl.store.models import Profile
 from quizdl.store.opening import explain_failure as explain_failure
-from quizdl.store.opening import open_database
+from quizdl.store.opening import failure, open_database
 from quizdl.study import repo
 from quizdl.study.service import Study
 
@@ -91,7 +90,7 @@ def open_study(
         study = Study(opened.database, kb, clock=clock, rng=rng, profile=profile, lang=lang)
     except SQLAlchemyError as exc:
         opened.database.dispose()
-        raise QuizdlError(explain_failure(exc)) from None
+        raise failure(exc) from None
     return Opened(
         study,
         [str(p) for p in problems],

@@ -115,12 +115,12 @@ class QuizdlApp(App[None]):
         try:
             self.opened = await self.runner.call(self._factory)
         except QuizdlError as exc:
-            await self.switch_screen(ProblemScreen(str(exc)))
+            await self.switch_screen(ProblemScreen(exc.said(self.lang)))
             return
         except Exception as exc:  # the database or the disk failed: say so, never a traceback
             from quizdl.study.opening import explain_failure
 
-            await self.switch_screen(ProblemScreen(explain_failure(exc)))
+            await self.switch_screen(ProblemScreen(explain_failure(exc, self.lang)))
             return
         self.opened.study.lang = self.lang
         await self.switch_screen(DashboardScreen())

@@ -7,13 +7,13 @@ so that other parts of quizdl may keep their settings in the same file.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
+from quizdl.config_file import config_table, read_config
 from quizdl.errors import BadInput
 from quizdl.lang import Lang
 
@@ -28,32 +28,27 @@ class AppSettings:
     theme: str = DEFAULT_THEME
 
 
-def _read(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        return {}
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise BadInput(f"{path}: is not valid TOML ({exc}); fix or remove it") from None
-
-
 def load_settings(path: Path) -> AppSettings:
     """The [app] table of config.toml; BadInput names the file and key that are wrong."""
-    table = _read(path).get(SECTION, {})
-    if not isinstance(table, dict):
-        raise BadInput(f"{path}: [{SECTION}] must be a table")
+    table = config_table(path, SECTION)
     lang = table.get("lang")
     if lang not in (None, "en", "zh"):
-        raise BadInput(f'{path}: {SECTION}.lang must be "en" or "zh", found {lang!r}')
+        raise BadInput(
+            f'{path}: {SECTION}.lang must be "en" or "zh", found {lang!r}',
+            zh=f'{path}：{SECTION}.lang 必须是 "en" 或 "zh"，现在是 {lang!r}',
+        )
     theme = table.get("theme", DEFAULT_THEME)
     if not isinstance(theme, str) or not theme:
-        raise BadInput(f"{path}: {SECTION}.theme must be a theme name, found {theme!r}")
+        raise BadInput(
+            f"{path}: {SECTION}.theme must be a theme name, found {theme!r}",
+            zh=f"{path}：{SECTION}.theme 必须是主题名，现在是 {theme!r}",
+        )
     return AppSettings("zh" if lang == "zh" else "en" if lang == "en" else None, theme)
 
 
 def save_settings(path: Path, settings: AppSettings) -> None:
     """Write the [app] table, keeping everything else in the file."""
-    data = _read(path)
+    data = read_config(path)
     table: dict[str, Any] = {"theme": settings.theme}
     if settings.lang is not None:
         table["lang"] = settings.lang

@@ -4,6 +4,7 @@ refused without a byte of it changing."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 import sys
@@ -275,6 +276,21 @@ def test_what_is_not_a_quizdl_database_is_refused_untouched(case: str, tmp_path:
     finally:
         database.dispose()
     assert folder_bytes(folder) == before
+
+
+@pytest.mark.parametrize("case", REFUSED_FILES, ids=list(REFUSED_FILES))
+def test_the_refusal_is_said_in_chinese_too(case: str, tmp_path: Path) -> None:
+    path, _, _ = refused_home(case, tmp_path / "data")
+    database = Database(f"sqlite:///{path}")
+    try:
+        with pytest.raises(BadInput) as refused:
+            migrate.current(database)
+    finally:
+        database.dispose()
+    chinese = refused.value.said("zh")
+    assert chinese.startswith(f"{path}：") and "没有被改动" in chinese
+    assert not re.search(r"left untouched|Point --db|Restore it|written by", chinese), chinese
+    assert refused.value.said("en") == str(refused.value)
 
 
 def test_a_folder_is_refused(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from quizdl.errors import BadInput, QuizdlError
 from quizdl.store import backup, migrate
 from quizdl.store.db import Database
 from quizdl.study.opening import Opened, explain_failure, open_study
-from quizdl.study.profile_settings import changed_settings, save_settings
+from quizdl.study.profile_settings import BadSetting, changed_settings, save_settings
 from quizdl.study.service import Study
 from tests.study.conftest import NOW, SAMPLE_CONTENT, StudyAt
 
@@ -69,20 +69,52 @@ def test_a_damaged_database_is_refused_in_plain_words(tmp_path: Path) -> None:
     assert str(path) in str(caught.value)
 
 
-def test_explain_failure_says_what_to_do() -> None:
-    locked = OperationalError("UPDATE x", {}, sqlite3.OperationalError("database is locked"))
-    assert "locked by another program" in explain_failure(locked)
-    damaged = OperationalError(
-        "SELECT", {}, sqlite3.DatabaseError("database disk image is malformed")
-    )
-    assert "damaged" in explain_failure(damaged) and "quizdl restore" in explain_failure(damaged)
+LOST = OperationalError("SELECT", {}, Exception("server closed"), connection_invalidated=True)
+FAILURES = {
+    "locked": (sqlite3.OperationalError("database is locked"), "locked by another program", "锁住"),
+    "damaged": (
+        sqlite3.DatabaseError("database disk image is malformed"),
+        "quizdl doctor --restore BACKUP",
+        "已损坏（database disk image is malformed）。请从备份恢复",
+    ),
+    "read-only": (
+        sqlite3.OperationalError("attempt to write a readonly database"),
+        "check the file's permissions",
+        "请检查文件的权限",
+    ),
+    "other": (sqlite3.OperationalError("disk I/O error"), "failed: disk I/O error", "出错：disk"),
+}
+
+
+@pytest.mark.parametrize("kind", FAILURES)
+def test_explain_failure_says_what_to_do_in_both_languages(kind: str) -> None:
+    orig, english, chinese = FAILURES[kind]
+    exc = OperationalError("UPDATE x", {}, orig)
+    assert english in explain_failure(exc) and english in explain_failure(exc, "en")
+    assert chinese in explain_failure(exc, "zh") and english not in explain_failure(exc, "zh")
+
+
+def test_explain_failure_of_a_lost_connection_and_of_quizdl_errors() -> None:
+    assert "connection to the database was lost" in explain_failure(LOST)
+    assert "与数据库的连接断开了" in explain_failure(LOST, "zh")
     assert explain_failure(BadInput("plain")) == "plain"
+    assert explain_failure(BadInput("plain"), "zh") == "plain"  # no Chinese: the English
+    assert explain_failure(BadInput("plain", zh="中文"), "zh") == "中文"
 
 
 def test_settings_are_validated_stored_and_applied(study_at: StudyAt) -> None:
     study = study_at(NOW)
-    with pytest.raises(BadInput, match="desired_retention"):
+    with pytest.raises(BadSetting, match="desired_retention") as caught:
         changed_settings(study.settings, desired_retention=1.2)
+    assert caught.value.field == "desired_retention"
+    assert str(caught.value) == "setting 'desired_retention': at most 0.99 (found 1.2)"
+    assert caught.value.said("zh") == "设置 'desired_retention'：不能大于 0.99（现在是 1.2）"
+    with pytest.raises(BadSetting, match="new_per_day") as caught:
+        changed_settings(study.settings, new_per_day=-3)
+    assert caught.value.reason == {"en": "at least 0", "zh": "不能小于 0"}
+    with pytest.raises(BadSetting) as caught:
+        changed_settings(study.settings, leech_action="delete")
+    assert caught.value.field == "leech_action" and "取值无效" in caught.value.said("zh")
     new = changed_settings(study.settings, new_per_day=3, desired_retention=0.85, rollover_hour=6)
     save_settings(study, new)
     assert study.scheduler.settings.desired_retention == 0.85

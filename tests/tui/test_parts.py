@@ -52,19 +52,20 @@ def test_config_round_trip_keeps_other_settings(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "message"),
+    ("text", "message", "chinese"),
     [
-        ("[app\n", "not valid TOML"),
-        ('[app]\nlang = "fr"\n', "app.lang"),
-        ("[app]\ntheme = 3\n", "app.theme"),
-        ('app = "x"\n', "must be a table"),
+        ("[app\n", "not valid TOML", "不是有效的 TOML"),
+        ('[app]\nlang = "fr"\n', "app.lang", "app.lang 必须是"),
+        ("[app]\ntheme = 3\n", "app.theme", "app.theme 必须是主题名"),
+        ('app = "x"\n', "must be a table", "[app] 必须是一个表"),
     ],
 )
-def test_a_bad_config_is_named(tmp_path: Path, text: str, message: str) -> None:
+def test_a_bad_config_is_named(tmp_path: Path, text: str, message: str, chinese: str) -> None:
     path = tmp_path / "config.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(BadInput, match=re.escape(message)):
+    with pytest.raises(BadInput, match=re.escape(message)) as caught:
         load_settings(path)
+    assert caught.value.said("zh").startswith(f"{path}：") and chinese in caught.value.said("zh")
 
 
 @pytest.mark.parametrize(

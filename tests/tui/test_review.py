@@ -20,6 +20,7 @@ from tui_helpers import Maker, drive, press, settle
 
 import quizdl.store.db as db_module
 from quizdl.kb.schema import ChoiceCard, OrderingCard, TypedCard
+from quizdl.lang import Lang
 from quizdl.store.models import Review, StudySession
 from quizdl.study.items import Item
 from quizdl.tui.screens.dashboard import DashboardScreen
@@ -379,12 +380,13 @@ async def test_a_long_card_scrolls_with_the_arrow_and_page_keys(
         assert screen.face.result is not None and screen.face.result.correct
 
 
+@pytest.mark.parametrize(("lang", "said"), [("en", "locked by another program"), ("zh", "锁住")])
 @drive
 async def test_a_locked_database_is_a_message_and_the_rating_is_not_taken_until_stored(
-    maker: Maker, monkeypatch: pytest.MonkeyPatch
+    maker: Maker, monkeypatch: pytest.MonkeyPatch, lang: Lang, said: str
 ) -> None:
     monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 200)  # wait 0.2 s for the lock
-    app = maker.app()
+    app = maker.app(lang)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await first_card(pilot)
         await press(pilot, "space")
@@ -395,7 +397,7 @@ async def test_a_locked_database_is_a_message_and_the_rating_is_not_taken_until_
             writer.execute("BEGIN IMMEDIATE")  # another program holds the write lock
             await press(pilot, "3")
             messages = [n.message for n in app._notifications]
-            assert any("locked by another program" in m for m in messages), messages
+            assert any(said in m for m in messages), messages
             assert not any("Traceback" in m for m in messages)
             assert screen.face.item.card_id == first and screen.done == 0  # not taken
             writer.execute("ROLLBACK")

@@ -169,7 +169,8 @@ async def test_settings_are_saved_and_the_language_changes(maker: Maker) -> None
         screen.query_one("#new-per-day", Input).value = "5"
         screen.query_one("#retention", Input).value = "1.5"
         await press(pilot, "ctrl+s")
-        assert "desired_retention" in text_of(screen, "#settings-message")
+        said = text_of(screen, "#settings-message")
+        assert said == "Desired retention (0.70–0.99): at most 0.99", said
         screen.query_one("#retention", Input).value = "0.85"
         from textual.widgets import Select
 
@@ -179,6 +180,13 @@ async def test_settings_are_saved_and_the_language_changes(maker: Maker) -> None
         assert app.lang == "zh"
         assert "今日待复习" in text_of(app.screen, "#dash-due")
         assert "新 5" in text_of(app.screen, "#dash-due")
+        await press(pilot, "c")
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        screen.query_one("#rollover", Input).value = "-1"
+        await press(pilot, "ctrl+s")
+        said = text_of(screen, "#settings-message")
+        assert said == "每天开始于（小时，0–23）：不能小于 0", said
     saved = tomllib.loads(maker.config_path.read_text(encoding="utf-8"))
     assert saved["app"]["lang"] == "zh"
     settings = maker.open().study.settings
@@ -284,6 +292,20 @@ async def test_a_damaged_database_is_a_message_not_a_traceback(maker: Maker) -> 
         assert "Traceback" not in shown
         await press(pilot, "q")
     assert app.return_code in (0, None)
+
+
+@drive
+async def test_a_damaged_database_is_explained_in_the_apps_language(maker: Maker) -> None:
+    path = maker.folder / "quizdl.db"
+    path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    app = maker.app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ProblemScreen)
+        shown = "".join(text_of(app.screen, "#problem").split())  # lines joined, no spaces
+        assert "SQLite数据库已损坏" in shown and "quizdldoctor--restore备份" in shown, shown
+        assert "untouched" not in shown
+        await press(pilot, "q")
 
 
 @drive

@@ -78,9 +78,9 @@ class QuizdlScreen(Screen[Any]):
             try:
                 result = await runner.call(fn)
             except QuizdlError as exc:
-                message = str(exc)
+                message = exc.said(self.qapp.lang)
             except Exception as exc:
-                message = explain_failure(exc)
+                message = explain_failure(exc, self.qapp.lang)
             else:
                 done(result)
                 return

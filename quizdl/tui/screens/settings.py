@@ -12,9 +12,9 @@ from textual.containers import Grid, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Select, Static
 
-from quizdl.errors import BadInput
 from quizdl.kb.text import Lang
-from quizdl.study.profile_settings import changed_settings, save_settings
+from quizdl.lang import colon
+from quizdl.study.profile_settings import BadSetting, changed_settings, save_settings
 from quizdl.study.settings import StudySettings
 from quizdl.tui.screens.base import QuizdlScreen
 from quizdl.tui.widgets.keybar import Key, KeyBar
@@ -91,8 +91,13 @@ class SettingsScreen(QuizdlScreen):
                 return
         try:
             settings = changed_settings(self.study.settings, **changes)
-        except BadInput as exc:
-            message.update(Content.styled(str(exc), "$error"))
+        except BadSetting as exc:
+            label = next((w for _, f, w, _ in NUMBERS if f == exc.field), None)
+            if label is None:  # not a setting of this screen: its own name
+                error = exc.said(self.qapp.lang)
+            else:
+                error = f"{self.t(label)}{colon(self.qapp.lang)}{exc.reason[self.qapp.lang]}"
+            message.update(Content.styled(error, "$error"))
             return
         lang_value = self.query_one("#language", Select).value
         theme_value = self.query_one("#theme", Select).value
