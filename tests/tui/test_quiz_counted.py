@@ -4,13 +4,10 @@ what did not, the summary says how many were recorded, and the review's undo has
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 from textual.pilot import Pilot
-from textual.screen import Screen
-from textual.widgets import Checkbox, Input, Static
-from tui_helpers import Maker, drive, press, settle
+from textual.widgets import Checkbox, Input
+from tui_helpers import Maker, drive, press, settle, text_of
 
 from quizdl.engine import registry
 from quizdl.store.models import Review, StudySession
@@ -22,10 +19,6 @@ from quizdl.tui.screens.review import ReviewScreen
 from quizdl.tui.widgets.card_text import pick_mode, right_labels
 
 SUSPENDED = "sample-numbers/vanish-or-explode"
-
-
-def text_of(screen: Screen[Any], selector: str) -> str:
-    return str(screen.query_one(selector, Static).render())
 
 
 def stored(maker: Maker) -> tuple[list[Review], list[StudySession]]:

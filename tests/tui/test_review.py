@@ -16,7 +16,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
-from tui_helpers import Maker, drive, press, settle
+from tui_helpers import Maker, drive, press, settle, text_of
 
 import quizdl.store.db as db_module
 from quizdl.kb.schema import ChoiceCard, OrderingCard, TypedCard
@@ -27,6 +27,7 @@ from quizdl.tui.screens.dashboard import DashboardScreen
 from quizdl.tui.screens.review import ReviewScreen
 from quizdl.tui.screens.session_end import SessionEndScreen
 from quizdl.tui.widgets.card_text import pick_mode, right_labels
+from quizdl.tui.widgets.keybar import KeyBar
 
 
 def reviews(maker: Maker) -> list[Review]:
@@ -254,6 +255,32 @@ async def test_a_typed_card_checks_what_is_typed(maker: Maker) -> None:
         await pilot.press(*"half")
         await press(pilot, "enter")  # typed cards accept what is listed; "half" is not
         assert screen.face.result is not None and screen.face.result.correct is False
+
+
+@drive
+async def test_the_key_bar_follows_the_answer_line_and_enter_goes_back_to_it(
+    maker: Maker,
+) -> None:
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "r", "space", "3", "space", "3", "1", "enter", "1", "enter", "enter")
+        screen = await current(pilot)
+        assert screen.face is not None and pick_mode(screen.face.item) == "type"
+        keys = screen.query_one("#review-keys", KeyBar)
+        bar = text_of(screen, "#review-keys")
+        assert isinstance(app.focused, Input)  # on a new typed card, letters go to the line
+        assert bar == "enter check the answer  esc keys  ? help", bar  # and u, b, s, e are not keys
+        await press(pilot, "escape")
+        assert app.focused is None
+        bar = text_of(screen, "#review-keys")
+        assert bar.startswith("enter type  u undo  b bury") and bar.count("esc") == 1, bar
+        assert keys.keys[-1].action == "end"
+        await press(pilot, "enter")  # back to the line, which takes letters again
+        assert isinstance(app.focused, Input)
+        assert text_of(screen, "#review-keys") == "enter check the answer  esc keys  ? help"
+        await pilot.press(*"42")
+        assert app.focused.value == "42" and screen.face.result is None
 
 
 def sessions_ended(maker: Maker) -> list[Any]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 from textual.widgets import DataTable, Input, Static
-from tui_helpers import CONTENT, Maker, drive, press, settle
+from tui_helpers import CONTENT, Maker, drive, press, settle, text_of
 
 from quizdl.store.models import Review
 from quizdl.tui.screens.browse import BrowseScreen, CardScreen
@@ -31,10 +31,6 @@ def review_count(maker: Maker) -> int:
         count = int(session.execute(select(func.count()).select_from(Review)).scalar_one())
     opened.study.db.dispose()
     return count
-
-
-def text_of(screen: object, selector: str) -> str:
-    return str(screen.query_one(selector, Static).render())  # type: ignore[attr-defined]
 
 
 @drive

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Static
 from textual.worker import WorkerState
 
 from quizdl.clock import Clock
@@ -124,3 +127,8 @@ def drive(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
         asyncio.run(test(*args, **kwargs))  # type: ignore[arg-type]
 
     return run
+
+
+def text_of(screen: Screen[Any], selector: str) -> str:
+    """The text a Static of the screen shows."""
+    return str(screen.query_one(selector, Static).render())

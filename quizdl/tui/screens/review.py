@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -115,7 +116,7 @@ class ReviewScreen(QuizdlScreen):
         if typing:
             answer.can_focus = True  # (not `disabled`: each change restyles the screen)
             answer.value = ""
-            answer.focus()
+            self.set_focus(answer)  # at once (Widget.focus waits a turn): the key bar follows
         else:
             self.set_focus(None)
         self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)
@@ -138,7 +139,23 @@ class ReviewScreen(QuizdlScreen):
         return rating_line(self.face, self.intervals, self.lang)
 
     def keys_now(self) -> list[Key]:
-        return keys_for(self._phase(), self.query_one("#answer", Input).has_focus)
+        return keys_for(self._phase(), self._typing())
+
+    def _typing(self) -> bool:
+        """Does the answer line have the focus? (Screen.focused changes at once; a widget's
+        has_focus only when its Focus event arrives, after the key bar was drawn.)"""
+        return self.focused is self.query_one("#answer", Input)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._keys_follow_focus()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self._keys_follow_focus()
+
+    def _keys_follow_focus(self) -> None:
+        """A click in or out of the answer line changes which keys work."""
+        if self.face is not None:
+            self.query_one("#review-keys", KeyBar).show(self.keys_now(), self.lang)
 
     # -- keys ----------------------------------------------------------------------------
     def action_reveal(self) -> None:
@@ -185,6 +202,9 @@ class ReviewScreen(QuizdlScreen):
             self._record(lambda study: study.accept())
         elif phase in ("choices", "order") and self.face.picks:
             self._submit_picks()
+        elif phase == "type" and not self._typing():  # back from the keys to the answer line
+            self.set_focus(self.query_one("#answer", Input))
+            self._redraw()
 
     def _submit_picks(self) -> None:
         face = self.face
@@ -328,8 +348,7 @@ class ReviewScreen(QuizdlScreen):
         self.study_call(job, reloaded, self._unblock)
 
     def action_escape(self) -> None:
-        answer = self.query_one("#answer", Input)
-        if answer.has_focus:
+        if self._typing():
             self.set_focus(None)
             self._redraw()
         else:

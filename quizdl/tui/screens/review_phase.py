@@ -42,6 +42,7 @@ K_PICK = Key("1-9", "noop", "key.pick")
 K_ORDER = Key("1-9", "noop", "key.order", short="bar.order")
 K_UNPICK = Key("backspace", "unpick", "key.unpick", short="bar.unpick")
 K_KEYS = Key("esc", "leave_input", "key.keys", short="bar.keys")
+K_TYPE = Key("enter", "enter", "key.type", short="bar.type")
 K_UNDO = Key("u", "undo", "key.undo", short="bar.undo")
 K_BURY = Key("b", "bury", "key.bury", short="bar.bury")
 K_SUSPEND = Key("s", "suspend", "key.suspend", short="bar.suspend")
@@ -58,6 +59,7 @@ ALL_KEYS = [
     K_ORDER,
     K_UNPICK,
     K_KEYS,
+    K_TYPE,
     K_UNDO,
     K_BURY,
     K_SUSPEND,
@@ -91,8 +93,10 @@ def keys_for(phase: str, typing: bool) -> list[Key]:
     """The keys that work in `phase`; while the answer line has the focus, letters go to
     it, so only the keys that still work are listed."""
     keys = _PHASE_KEYS.get(phase, [])
-    if phase == "type" and typing:
-        return [*keys, K_HELP]
+    if phase == "type":
+        if typing:
+            return [*keys, K_HELP]
+        keys = [K_TYPE]
     return [*keys, K_UNDO, K_BURY, K_SUSPEND, K_EDIT, K_HELP, K_END]
 
 
