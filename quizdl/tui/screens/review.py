@@ -116,21 +116,24 @@ class ReviewScreen(QuizdlScreen):
         if typing:
             answer.can_focus = True  # (not `disabled`: each change restyles the screen)
             answer.value = ""
-            self.set_focus(answer)  # at once (Widget.focus waits a turn): the key bar follows
+            answer.focus()
         else:
             self.set_focus(None)
         self.query_one("#card-scroll", VerticalScroll).scroll_home(animate=False)
-        self._redraw()
+        self._redraw(typing=typing)
         self.qapp.warm_up_for(item)
         self.qapp.prepare_while_reading()
 
-    def _redraw(self) -> None:
+    def _redraw(self, typing: bool | None = None) -> None:
+        """Draw the card, its rating line and key bar; `typing`: the answer line is taking
+        the focus (Widget.focus gives it a turn later; setting it at once, measured, cost
+        a second frame on a third of the keys)."""
         face = self.face
         if face is None:
             return
         self.query_one("#card", Static).update(face.content(self.lang))
         self.query_one("#rating", Static).update(markup(self._rating_line()))
-        self.query_one("#review-keys", KeyBar).show(self.keys_now(), self.lang)
+        self.query_one("#review-keys", KeyBar).show(self.keys_now(typing), self.lang)
 
     def _phase(self) -> str:
         return phase_of(self.face)
@@ -138,12 +141,12 @@ class ReviewScreen(QuizdlScreen):
     def _rating_line(self) -> str:
         return rating_line(self.face, self.intervals, self.lang)
 
-    def keys_now(self) -> list[Key]:
-        return keys_for(self._phase(), self._typing())
+    def keys_now(self, typing: bool | None = None) -> list[Key]:
+        return keys_for(self._phase(), self._typing() if typing is None else typing)
 
     def _typing(self) -> bool:
-        """Does the answer line have the focus? (Screen.focused changes at once; a widget's
-        has_focus only when its Focus event arrives, after the key bar was drawn.)"""
+        """Does the answer line have the focus? (The screen's `focused` changes when focus
+        is set; a widget's has_focus only when its Focus event arrives.)"""
         return self.focused is self.query_one("#answer", Input)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
@@ -203,8 +206,8 @@ class ReviewScreen(QuizdlScreen):
         elif phase in ("choices", "order") and self.face.picks:
             self._submit_picks()
         elif phase == "type" and not self._typing():  # back from the keys to the answer line
-            self.set_focus(self.query_one("#answer", Input))
-            self._redraw()
+            self.query_one("#answer", Input).focus()
+            self._redraw(typing=True)
 
     def _submit_picks(self) -> None:
         face = self.face
