@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from quizdl.engine.answers import check
+from quizdl.engine.fmt import num
 from quizdl.kb.schema import ChoiceCard, OrderingCard, TypedCard
 from quizdl.kb.text import Lang
 from quizdl.study.items import AnswerResult, Item
@@ -66,7 +67,8 @@ def expected_text(item: Item, lang: Lang) -> str:
             text = dict(draft.choices).get(str(answer))
             return f"{label}) {text.render(lang)}" if text else label
         if isinstance(answer, tuple):
-            return "(" + ", ".join(_number(v) for v in answer) + ")"
+            # no thousands separators in a tuple: (512, 1024, 5, 5), not (512, 1,024, 5, 5)
+            return "(" + ", ".join(_number(v).replace(",", "") for v in answer) + ")"
         if isinstance(answer, float):
             return _number(answer)
         return str(answer)
@@ -86,10 +88,9 @@ def expected_text(item: Item, lang: Lang) -> str:
 
 
 def _number(value: float) -> str:
-    """Whole numbers in full with separators (1,921,437), others to 6 significant figures."""
-    if float(value).is_integer() and abs(value) < 1e15:
-        return f"{int(value):,}"
-    return f"{value:.6g}"
+    """Whole numbers in full with separators (1,921,437), others to 6 significant figures,
+    very small or large ones as the question and its solution write them (6.4×10⁻⁵)."""
+    return num(value, sig=6)
 
 
 _SPLIT = re.compile(r"[\s,;，；、/]+")
