@@ -45,6 +45,8 @@ class QuizResult:
     total: int
     seconds: float
     mistakes: list[QuizAnswer]
+    answered: int = 0
+    """How many questions were answered: `total` unless the quiz was ended early."""
     recorded: int | None = None
     """How many answers were recorded in the schedule; None when the quiz was practice."""
 
@@ -169,7 +171,9 @@ class Quiz:
 
     def stop(self) -> None:
         """Leave the quiz: a counted quiz's session is ended (nothing happens the second
-        time, nor for a practice quiz)."""
+        time, nor for a practice quiz). The clock stops: `result` is the score so far."""
+        if self._finished is None:
+            self._finished = self.timer()
         if self.recorder is not None:
             self.recorder.end()
 
@@ -182,4 +186,5 @@ class Quiz:
             seconds=round(end - self._started, 1),
             mistakes=[a for a in self.answers if not a.result.correct],
             recorded=recorded if self.recorder is not None else None,
+            answered=len(self.answers),
         )

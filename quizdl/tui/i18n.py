@@ -69,6 +69,10 @@ STRINGS: dict[str, Words] = {
     "key.suspend": _t("suspend the card", "暂停此卡片"),
     "key.edit": _t("edit the card in $EDITOR", "在 $EDITOR 中编辑卡片"),
     "key.end": _t("end the session", "结束本次复习"),
+    "key.end_quiz": _t(
+        "end the quiz: the score so far (leave, before the first answer)",
+        "结束测验：显示目前的得分（还没答题时直接返回）",
+    ),
     "key.search": _t("search", "搜索"),
     "key.open": _t("open the card", "打开卡片"),
     "key.toggle_suspend": _t("suspend / unsuspend", "暂停 / 恢复"),
@@ -205,6 +209,11 @@ STRINGS: dict[str, Words] = {
     "quiz.next": _t("Enter: next question", "回车：下一题"),
     "quiz.score": _t(
         "Score: {right} of {total} in {time}", "得分：{total} 题答对 {right} 题 · 用时：{time}"
+    ),
+    "quiz.score_partial": _t(
+        "Score: {right} of {answered} answered (the quiz was ended after {answered} of {total}) "
+        "in {time}",
+        "得分：已答 {answered} 题，答对 {right} 题（共 {total} 题，提前结束）· 用时：{time}",
     ),
     "quiz.perfect": _t("No mistakes. Well done!", "全部答对，太棒了！"),
     "quiz.mistakes": _t("Your mistakes, with their solutions", "错题与解答"),

@@ -75,6 +75,18 @@ def test_score_time_and_mistakes(sample_kb: KnowledgeBase) -> None:
         quiz.answer("1")
 
 
+def test_a_quiz_stopped_early_scores_what_was_answered(sample_kb: KnowledgeBase) -> None:
+    ticks = iter([10.0, 25.0, 99.0])
+    quiz = Quiz(sample_kb, random.Random(2), count=4, timer=lambda: next(ticks))
+    quiz.answer(right_answer(quiz))
+    quiz.stop()  # at 25.0: the clock stops here
+    result = quiz.result()
+    assert (result.right, result.answered, result.total, result.seconds) == (1, 1, 4, 15.0)
+    assert result.mistakes == [] and result.recorded is None
+    quiz.stop()  # a second time changes nothing
+    assert quiz.result() == result
+
+
 def pick(item: object) -> str:
     question = getattr(item, "question", None)
     return str(question.draft.kind) if question is not None else ""

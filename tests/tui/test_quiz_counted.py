@@ -148,9 +148,13 @@ async def test_leaving_a_counted_quiz_early_ends_its_session(maker: Maker) -> No
         await press(pilot, "tab", "tab", "space", "ctrl+s")
         assert screen.face is not None
         await answer(pilot, screen.face.item, right=False)
+        await press(pilot, "escape")  # ends the quiz: the score so far, the session ended
+        assert app.screen is screen and not app.session_open
+        head = text_of(screen, "#quiz-head")
+        assert head.startswith("Score: 0 of 1 answered (the quiz was ended after 1 of "), head
+        assert "1 of 1 answers recorded in your schedule." in head
         await press(pilot, "escape")
         assert isinstance(app.screen, DashboardScreen)
-        assert not app.session_open
     reviews, sessions = stored(maker)
     assert len(reviews) == 1 and reviews[0].rating == 1  # wrong: again
     (quiz_session,) = sessions

@@ -268,6 +268,43 @@ async def test_editing_a_card_reloads_it(
 
 
 @drive
+async def test_esc_ends_a_quiz_with_the_score_so_far_or_leaves_before_an_answer(
+    maker: Maker,
+) -> None:
+    app = maker.app("zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "g", "ctrl+s")
+        screen = app.screen
+        assert isinstance(screen, QuizScreen) and screen.face is not None
+        assert text_of(screen, "#quiz-keys").endswith("esc 结束")
+        await press(pilot, "escape")  # nothing answered yet: back to the dashboard
+        assert isinstance(app.screen, DashboardScreen)
+        await press(pilot, "g", "ctrl+s")
+        screen = app.screen
+        assert isinstance(screen, QuizScreen) and screen.face is not None
+        item = screen.face.item
+        if pick_mode(item) == "choice":
+            right = right_labels(item)
+            await press(
+                pilot,
+                next(str(k) for k, (lbl, _) in enumerate(item.choices, 1) if lbl not in right),
+            )
+        else:
+            await pilot.press(*"12345.678")
+            await press(pilot, "enter")
+        assert screen.face.result is not None and not screen.face.result.correct
+        await press(pilot, "escape")
+        assert app.screen is screen and screen.quiz is not None
+        head = text_of(screen, "#quiz-head")
+        assert head.startswith("得分：已答 1 题，答对 0 题（共 10 题，提前结束）"), head
+        assert "错题与解答" in text_of(screen, "#quiz-card")
+        assert text_of(screen, "#quiz-keys").endswith("esc 返回")
+        await press(pilot, "escape")
+        assert isinstance(app.screen, DashboardScreen)
+
+
+@drive
 async def test_the_greeting_offers_the_quiz_only_with_generated_questions(maker: Maker) -> None:
     app = maker.app(content=[CONTENT / "sample-basics.yaml"])
     async with app.run_test(size=(80, 24)) as pilot:

@@ -33,6 +33,7 @@ K_CHECK = Key("enter", "enter", "key.check")
 K_NEXT = Key("enter", "enter", "key.next")
 K_HELP = Key("?", "help", "key.help")
 K_BACK = Key("esc", "back", "key.back")
+K_END = Key("esc", "back", "key.end_quiz", short="bar.end")
 
 
 class QuizScreen(QuizdlScreen):
@@ -45,6 +46,7 @@ class QuizScreen(QuizdlScreen):
         K_NEXT,
         K_SCROLL,
         K_HELP,
+        K_END,
         K_BACK,
     ]
     CARD_SCROLL = "#quiz-scroll"
@@ -65,6 +67,8 @@ class QuizScreen(QuizdlScreen):
         self.recorded: Recorded | None = None
         """The review the last answer recorded (a counted quiz)."""
         self.busy = False
+        self.ended = False
+        """The score is shown (the quiz is over, or was ended early)."""
 
     def compose(self) -> ComposeResult:
         kb = self.study.kb
@@ -179,10 +183,10 @@ class QuizScreen(QuizdlScreen):
         if face is None:
             return [K_HELP, K_BACK]
         if face.result is not None:
-            return [K_NEXT, K_HELP, K_BACK]
+            return [K_NEXT, K_HELP, K_END]
         if pick_mode(face.item) == "type":
-            return [K_CHECK, K_HELP, K_BACK]
-        return [K_PICK, K_CHECK, K_HELP, K_BACK]
+            return [K_CHECK, K_HELP, K_END]
+        return [K_PICK, K_CHECK, K_HELP, K_END]
 
     def _redraw(self) -> None:
         self.query_one("#quiz-keys", KeyBar).show(self.keys_now(), self.lang)
@@ -268,16 +272,18 @@ class QuizScreen(QuizdlScreen):
     # -- the end -------------------------------------------------------------------------
     def _show_result(self, result: QuizResult) -> None:
         self.face = None
+        self.ended = True
         self.query_one("#quiz-answer").display = False
         score = self.t(
-            "quiz.score",
+            "quiz.score" if result.answered == result.total else "quiz.score_partial",
             right=result.right,
+            answered=result.answered,
             total=result.total,
             time=fmt.duration(self.lang, result.seconds),
         )
         head = [Content.styled(score, "bold")]
         if result.recorded is not None:
-            counted = self.t("quiz.recorded_total", count=result.recorded, total=result.total)
+            counted = self.t("quiz.recorded_total", count=result.recorded, total=result.answered)
             head.append(Content.styled(counted, "$text-success"))
         self.query_one("#quiz-head", Static).update(Content("\n").join(head))
         lines: list[Content] = []
@@ -302,20 +308,30 @@ class QuizScreen(QuizdlScreen):
         self._redraw()
 
     def action_back(self) -> None:
-        """Leave; a counted quiz's session is ended first (its answers are stored already)."""
+        """During the questions, once one is answered: end the quiz and show the score so
+        far. Otherwise leave. A counted quiz's session is ended first either way (its
+        answers are stored already)."""
         quiz = self.quiz
-        if quiz is None or not quiz.counted:
+        if quiz is None:
             self.dismiss()
             return
         if self.busy:
             return
+        early = not self.ended and quiz.position > 0
+        if not early and not quiz.counted:
+            self.dismiss()
+            return
         self.busy = True
 
-        def left(_: object) -> None:
+        def stopped(_: object) -> None:
+            self.busy = False
             self.qapp.session_open = False
-            self.dismiss()
+            if early:
+                self._show_result(quiz.result())
+            else:
+                self.dismiss()
 
-        self.study_call(quiz.stop, left, left)
+        self.study_call(quiz.stop, stopped, stopped)
 
     def action_noop(self) -> None:
         """Listed for help only."""
