@@ -70,3 +70,14 @@ def bar(fraction: float, width: int) -> str:
     full, rest = divmod(eighths, 8)
     partial = " ▏▎▍▌▋▊▉"[rest] if rest else ""
     return ("█" * full + partial).ljust(width)
+
+
+def middle(text: str, width: int) -> str:
+    """`text` (one cell per character, as card and topic ids are) cut to `width` cells in
+    its middle, so that both ends show: ids that differ only at the end stay apart
+    (gen-activat…n-derivative and gen-activat…rivative-max, not gen-activation-derivativ
+    twice)."""
+    if len(text) <= width:
+        return text
+    head = (width - 1) // 2
+    return text[:head] + "…" + text[len(text) - (width - 1 - head) :]

@@ -114,3 +114,22 @@ def test_charts() -> None:
     grid = heatmap({date(2026, 3, 4): 5}, date(2026, 3, 4), 3).plain.splitlines()
     assert len(grid) == 7
     assert grid[0].count("■") == 3 and grid[3].count("■") == 2
+
+
+@pytest.mark.parametrize("width", [5, 18, 24])
+def test_a_long_id_is_cut_in_its_middle_so_both_ends_show(width: int) -> None:
+    ids = [
+        "gen-activation-derivative",
+        "gen-activation-derivative-max",
+        "autoregressive-autoencoding",
+        "x" * width,
+    ]
+    for text in ids:
+        shown = fmt.middle(text, width)
+        if len(text) <= width:
+            assert shown == text
+            continue
+        head, tail = shown.split("…")
+        assert len(shown) == width and abs(len(head) - len(tail)) <= 1
+        assert text.startswith(head) and text.endswith(tail)
+    assert len({fmt.middle(text, width) for text in ids[:2]}) == 2  # they stay apart

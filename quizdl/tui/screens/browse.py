@@ -26,9 +26,11 @@ from quizdl.tui.widgets.keybar import Key, KeyBar
 from quizdl.tui.widgets.prose import ProseStatic
 
 SHOWN = 2000  # rows drawn at most; the count says how many matched
+ID_WIDTH = 24
+TOPIC_WIDTH = 18
 COLUMNS = (
-    ("id", 24),
-    ("topic", 18),
+    ("id", ID_WIDTH),
+    ("topic", TOPIC_WIDTH),
     ("kind", 9),
     ("state", 12),
     ("due", 5),
@@ -110,8 +112,8 @@ class BrowseScreen(QuizdlScreen):
                 state_cell.append(" " + ",".join(marks), style="yellow")
             # DataTable cells are Rich text (a plain string would be read as markup)
             cells = [
-                card.card_id.split("/", 1)[1],
-                card.topic,
+                fmt.middle(card.card_id.split("/", 1)[1], ID_WIDTH),
+                fmt.middle(card.topic, TOPIC_WIDTH),
                 self.t(f"kind.{card.kind}"),
                 fmt.when(card.due, clock.zone, now) if card.state else "—",
                 fmt.number(card.stability),
