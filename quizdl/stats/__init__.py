@@ -46,5 +46,6 @@ from __future__ import annotations
 
 from quizdl.stats.compute import DEFAULT_PROFILE, compute
 from quizdl.stats.model import Stats
+from quizdl.stats.readers import Cancel, Cancelled
 
-__all__ = ["DEFAULT_PROFILE", "Stats", "compute"]
+__all__ = ["DEFAULT_PROFILE", "Cancel", "Cancelled", "Stats", "compute"]

@@ -5,9 +5,11 @@ counting itself in queries.py."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from quizdl.clock import Clock, local_zone
 from quizdl.errors import BadInput
@@ -23,7 +25,7 @@ from quizdl.stats.model import (
     Today,
     TopicStats,
 )
-from quizdl.stats.readers import Reads
+from quizdl.stats.readers import Cancel, Cancelled, Reads
 from quizdl.stats.retrievability import ForgettingCurve, topic_sums
 from quizdl.store.db import Database
 from quizdl.study.settings import StudySettings
@@ -39,31 +41,52 @@ def compute(
     clock: Clock | None = None,
     *,
     math_in_sql: bool | None = None,
+    cancel: Cancel | None = None,
 ) -> Stats:
     """The statistics of `profile`. The profile's time zone and rollover hour decide the
     study days; `clock` gives "now" (default: the real time, or QUIZDL_NOW). A database
     without the default profile (nothing studied yet) gives zeros; any other unknown profile
     is bad input. `math_in_sql=False` computes retrievability in numpy (as when SQLite lacks
-    math functions; None: detect)."""
-    with Reads(db) as reads:
-        connection = reads.main
-        row = queries.profile_row(connection, profile)
-        if row is None:
-            names = queries.profile_names(connection)
-            if profile != DEFAULT_PROFILE or names:
-                known = ", ".join(names) if names else "none yet"
-                where = make_url(db.url).render_as_string(hide_password=True)
-                raise BadInput(f"no profile named {profile!r} in {where} (profiles: {known})")
-            profile_id, settings, parameters, math_in_sql = 0, StudySettings(), None, False
-        else:
-            profile_id = row.id
-            settings = StudySettings.from_stored(row.settings)
-            parameters = (row.fsrs_parameters or {}).get("w")
-            if math_in_sql is None:
-                math_in_sql = queries.has_math_functions(connection)
-        return _collect(
-            connection, reads, profile, profile_id, settings, parameters, clock, math_in_sql
-        )
+    math functions; None: detect). `cancel` may stop it from another thread: Cancelled."""
+    try:
+        with Reads(db, cancel) as reads, _watched(cancel, reads.main):
+            return _read(db, reads, profile, clock, math_in_sql, cancel)
+    except DBAPIError:
+        if cancel is not None and cancel.cancelled:  # a query interrupted by the cancel
+            raise Cancelled from None
+        raise
+
+
+def _watched(cancel: Cancel | None, connection: Connection) -> AbstractContextManager[None]:
+    return nullcontext() if cancel is None else cancel.watching(connection)
+
+
+def _read(
+    db: Database,
+    reads: Reads,
+    profile: str,
+    clock: Clock | None,
+    math_in_sql: bool | None,
+    cancel: Cancel | None,
+) -> Stats:
+    connection = reads.main
+    row = queries.profile_row(connection, profile)
+    if row is None:
+        names = queries.profile_names(connection)
+        if profile != DEFAULT_PROFILE or names:
+            known = ", ".join(names) if names else "none yet"
+            where = make_url(db.url).render_as_string(hide_password=True)
+            raise BadInput(f"no profile named {profile!r} in {where} (profiles: {known})")
+        profile_id, settings, parameters, math_in_sql = 0, StudySettings(), None, False
+    else:
+        profile_id = row.id
+        settings = StudySettings.from_stored(row.settings)
+        parameters = (row.fsrs_parameters or {}).get("w")
+        if math_in_sql is None:
+            math_in_sql = queries.has_math_functions(connection)
+    return _collect(
+        connection, reads, profile, profile_id, settings, parameters, clock, math_in_sql, cancel
+    )
 
 
 def profile_clock(settings: StudySettings, clock: Clock | None) -> Clock:
@@ -82,6 +105,7 @@ def _collect(
     parameters: Sequence[float] | None,
     clock: Clock | None,
     math_in_sql: bool,
+    cancel: Cancel | None = None,
 ) -> Stats:
     clock = profile_clock(settings, clock)
     now = clock.now()
@@ -112,6 +136,8 @@ def _collect(
     # What is left of the day's limits, as the review queue computes it.
     new_left = max(0, settings.new_per_day - today_counts.new_cards)
     reviews_left = max(0, settings.reviews_per_day - today_counts.review_state)
+    if cancel is not None:
+        cancel.check()  # (PostgreSQL's queries are not interrupted: it stops between them)
     leeches = queries.leeches(connection, profile_id, expected=sum(t.leeches for t in topic_rows))
     last_session = _last_session(connection, profile_id)
     days = log.result()

@@ -6,6 +6,7 @@ where it points when the report is made."""
 from __future__ import annotations
 
 import sqlite3
+import sys
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -157,3 +158,42 @@ def test_a_relative_path_is_read_where_it_points_now(
         )
         database.dispose()
     assert figures == [(2, 2, 1), (2, 5, 1)]
+
+
+SLOW = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+"""A query that runs until interrupted (it counts without end)."""
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("where", ["side by side", "main connection"])
+def test_a_cancel_interrupts_the_report_s_queries_in_progress(
+    history: History, clock: Clock, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    history.profile().card("a/r", 2, due=NOW - timedelta(hours=1))
+    db = history.write()
+    cancel = readers.Cancel()
+    started = threading.Event()
+    compute_module = sys.modules["quizdl.stats.compute"]
+
+    def endless(connection: Connection, *_args: object, **_kwargs: object) -> object:
+        started.set()
+        return connection.exec_driver_sql(SLOW).scalar()  # stopped, or runs forever
+
+    name = "review_days" if where == "side by side" else "topic_sums"
+    monkeypatch.setattr(compute_module, name, endless)
+    if where == "main connection":  # the retrievability sums read on the main connection
+        monkeypatch.setattr(compute_module.queries, "has_math_functions", lambda _c: False)
+        monkeypatch.setattr(compute_module.queries, "elapsed_and_stability", lambda c, *_: c)
+    threading.Thread(target=lambda: started.wait(30) and cancel.cancel(), daemon=True).start()
+    with pytest.raises(readers.Cancelled):
+        compute(db, clock=clock, cancel=cancel)
+    assert started.is_set() and cancel.cancelled
+    monkeypatch.undo()
+    assert compute(db, clock=clock).cards.total == 1  # the report reads again, as it was
+
+
+def test_a_report_cancelled_before_it_starts_reads_nothing(database: Database) -> None:
+    cancel = readers.Cancel()
+    cancel.cancel()
+    with pytest.raises(readers.Cancelled):
+        compute(database, clock=Clock(fixed=NOW), cancel=cancel)

@@ -85,9 +85,17 @@ async def test_r_starts_the_review_and_its_first_card_before_the_figures_are_in(
             await pilot.pause(0.01)
         assert review.face is not None, "the first card waited for the dashboard's figures"
         assert dashboard.data is None  # still held
+        assert dashboard.figures is not None and dashboard.figures.cancelled  # not wanted now
         release.set()
         await settle(pilot)
-        assert dashboard.data is not None
+        assert dashboard.data is None  # cancelled: nothing read, nothing drawn
+        await press(pilot, "escape")  # the session ends
+        for _ in range(3):  # and its summary is closed
+            if app.screen is not dashboard:
+                await press(pilot, "escape")
+        await settle(pilot)
+        assert dashboard.data is not None  # read again on return
+        assert dashboard.figures is not None and not dashboard.figures.cancelled
 
 
 @drive
