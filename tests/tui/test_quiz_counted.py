@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, Input
-from tui_helpers import Maker, drive, press, settle, text_of
+from tui_helpers import Maker, drive, press, screen_after, settle, text_of
 
 from quizdl.engine import registry
 from quizdl.store.models import Review, StudySession
@@ -68,10 +68,7 @@ async def test_a_counted_quiz_records_reviews_and_says_so(maker: Maker) -> None:
     setup.study.db.dispose()
     app = maker.app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await press(pilot, "g")
-        screen = app.screen
-        assert isinstance(screen, QuizScreen)
+        screen = await screen_after(pilot, "g", QuizScreen)
         screen.query_one("#quiz-count", Input).value = "5"  # the three skills, then repeats
         await press(pilot, "tab", "tab", "space", "ctrl+s")
         quiz = screen.quiz
@@ -141,10 +138,7 @@ async def test_a_counted_quiz_records_reviews_and_says_so(maker: Maker) -> None:
 async def test_leaving_a_counted_quiz_early_ends_its_session(maker: Maker) -> None:
     app = maker.app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await press(pilot, "g")
-        screen = app.screen
-        assert isinstance(screen, QuizScreen)
+        screen = await screen_after(pilot, "g", QuizScreen)
         await press(pilot, "tab", "tab", "space", "ctrl+s")
         assert screen.face is not None
         await answer(pilot, screen.face.item, right=False)

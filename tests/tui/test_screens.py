@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 from textual.widgets import DataTable, Input, Static
-from tui_helpers import CONTENT, Maker, drive, press, settle, text_of
+from tui_helpers import CONTENT, Maker, drive, press, screen_after, settle, text_of
 
 from quizdl.store.models import Review
 from quizdl.tui.screens.browse import BrowseScreen, CardScreen
@@ -56,10 +56,7 @@ async def test_first_run_creates_the_database_and_greets(maker: Maker) -> None:
 async def test_a_quiz_scores_and_walks_through_the_mistakes(maker: Maker) -> None:
     app = maker.app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await press(pilot, "g")
-        screen = app.screen
-        assert isinstance(screen, QuizScreen)
+        screen = await screen_after(pilot, "g", QuizScreen)
         count = screen.query_one("#quiz-count", Input)
         count.value = "3"
         await press(pilot, "ctrl+s")
@@ -98,10 +95,7 @@ async def test_a_quiz_scores_and_walks_through_the_mistakes(maker: Maker) -> Non
 async def test_browse_searches_opens_and_suspends(maker: Maker) -> None:
     app = maker.app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await press(pilot, "b")
-        screen = app.screen
-        assert isinstance(screen, BrowseScreen)
+        screen = await screen_after(pilot, "b", BrowseScreen)
         table = screen.query_one("#cards", DataTable)
         assert table.row_count == 9
         await press(pilot, "slash")
@@ -138,10 +132,7 @@ async def test_browse_searches_opens_and_suspends(maker: Maker) -> None:
 async def test_a_search_that_cannot_be_read_is_explained_whole_in_chinese(maker: Maker) -> None:
     app = maker.app(lang="zh")
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await press(pilot, "b")
-        screen = app.screen
-        assert isinstance(screen, BrowseScreen)
+        screen = await screen_after(pilot, "b", BrowseScreen)
         screen.query_one("#search", Input).value = "prop:x<y"
         await press(pilot, "slash", "enter")
         said = text_of(screen, "#browse-count")
@@ -158,10 +149,7 @@ async def test_a_search_that_cannot_be_read_is_explained_whole_in_chinese(maker:
 async def test_settings_are_saved_and_the_language_changes(maker: Maker) -> None:
     app = maker.app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await press(pilot, "c")
-        screen = app.screen
-        assert isinstance(screen, SettingsScreen)
+        screen = await screen_after(pilot, "c", SettingsScreen)
         screen.query_one("#new-per-day", Input).value = "5"
         screen.query_one("#retention", Input).value = "1.5"
         await press(pilot, "ctrl+s")
@@ -256,10 +244,7 @@ async def test_editing_a_card_reloads_it(
     monkeypatch.delenv("VISUAL", raising=False)
     app = maker.app(content=[content, CONTENT / "sample-numbers.yaml"])
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await press(pilot, "r")
-        screen = app.screen
-        assert isinstance(screen, ReviewScreen)
+        screen = await screen_after(pilot, "r", ReviewScreen)
         assert screen.face is not None
         assert screen.face.item.card_id == "sample-basics/relu"
         await press(pilot, "e", "space")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -132,3 +132,15 @@ def drive(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
 def text_of(screen: Screen[Any], selector: str) -> str:
     """The text a Static of the screen shows."""
     return str(screen.query_one(selector, Static).render())
+
+
+S = TypeVar("S", bound=Screen[Any])
+
+
+async def screen_after(pilot: Pilot[None], key: str, kind: type[S]) -> S:
+    """From the app's start: once it is idle, `key`, and the screen that opens."""
+    await settle(pilot)
+    await press(pilot, key)
+    screen = pilot.app.screen
+    assert isinstance(screen, kind), screen
+    return screen
