@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import locale
 import os
+from dataclasses import dataclass
 from typing import Literal
 
 Lang = Literal["en", "zh"]
@@ -28,3 +29,19 @@ def language(args: argparse.Namespace) -> Lang:
 def colon(lang: Lang) -> str:
     """What follows a label: ": " in English, a full-width "：" (no space) in Chinese."""
     return "：" if lang == "zh" else ": "
+
+
+@dataclass(frozen=True)
+class Said:
+    """One thing to tell the learner, in both languages (a notice, not an error: errors are
+    QuizdlError, which carries its Chinese the same way). str() is the English."""
+
+    en: str
+    zh: str
+
+    def __str__(self) -> str:
+        return self.en
+
+    def said(self, lang: str) -> str:
+        """The words in `lang`: Chinese when asked for, else English."""
+        return self.zh if lang == "zh" else self.en

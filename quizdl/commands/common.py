@@ -35,7 +35,8 @@ def open_study(args: argparse.Namespace) -> Any:
     kb, count = load_content(args)
     if count:
         raise ContentError([f"{count} problem(s) in the content"])
-    database = open_database(default_url(getattr(args, "db", None))).database
+    url = default_url(getattr(args, "db", None))
+    database = open_database(url, notify=backup.notice_printer(language(args))).database
     study = Study(database, kb, profile=getattr(args, "profile", "default"), lang=language(args))
     backup.daily_backup(database, clock=study.clock)
     return study

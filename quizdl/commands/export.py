@@ -61,12 +61,14 @@ def _database(args: argparse.Namespace, topics: tuple[str, ...]) -> Any:
     from sqlalchemy import select
 
     from quizdl.export.rawsql import ReadSnapshot
-    from quizdl.store import migrate
+    from quizdl.lang import language
+    from quizdl.store import backup, migrate
     from quizdl.store.db import default_url
     from quizdl.store.models import CARDS
     from quizdl.store.opening import open_database
 
-    opened = open_database(default_url(getattr(args, "db", None)), create=False)
+    url = default_url(getattr(args, "db", None))
+    opened = open_database(url, create=False, notify=backup.notice_printer(language(args)))
     database = opened.database
     if opened.is_new:
         database.dispose()

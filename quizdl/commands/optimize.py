@@ -108,10 +108,12 @@ def _time(path: Path, line: int, text: str) -> datetime:
 
 def _open(args: argparse.Namespace, *, create: bool) -> OpenedDatabase:
     """The database at the current schema (backed up first if a migration is due)."""
+    from quizdl.store import backup
     from quizdl.store.db import default_url
     from quizdl.store.opening import open_database
 
-    return open_database(default_url(getattr(args, "db", None)), create=create)
+    url = default_url(getattr(args, "db", None))
+    return open_database(url, create=create, notify=backup.notice_printer(language(args)))
 
 
 def _own_history(args: argparse.Namespace) -> tuple[History, list[float] | None, int]:

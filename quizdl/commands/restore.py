@@ -11,6 +11,7 @@ from pathlib import Path
 def run(args: argparse.Namespace) -> int:
     from quizdl.export.progress import Progress
     from quizdl.export.restore import restore
+    from quizdl.lang import language
     from quizdl.store import backup, migrate
     from quizdl.store.db import default_url
     from quizdl.store.opening import open_database
@@ -24,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
             # A merge writes into the learner's data: back it up if its schema is about to
             # be upgraded. A restore without --merge goes only into an empty home (restore
             # refuses any other), where there is nothing to back up.
-            backup.backup_before_upgrade(database)
+            backup.backup_before_upgrade(database, notify=backup.notice_printer(language(args)))
         report = restore(database, Path(args.file), merge=args.merge, progress=progress)
     finally:
         database.dispose()

@@ -8,11 +8,14 @@ import json
 
 
 def run(args: argparse.Namespace) -> int:
+    from quizdl.lang import language
     from quizdl.stats import compute
+    from quizdl.store import backup
     from quizdl.store.db import default_url
     from quizdl.store.opening import open_database
 
-    database = open_database(default_url(args.db)).database
+    notify = backup.notice_printer(language(args))
+    database = open_database(default_url(args.db), notify=notify).database
     try:
         stats = compute(database, args.profile)
     finally:

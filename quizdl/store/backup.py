@@ -20,6 +20,7 @@ PostgreSQL is backed up by its administrator (pg_dump); quizdl makes no backups 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import sqlite3
@@ -35,6 +36,7 @@ from quizdl.clock import Clock
 from quizdl.config_file import FILE_NAME as CONFIG_FILE
 from quizdl.config_file import config_table
 from quizdl.errors import BadInput, QuizdlError
+from quizdl.lang import Lang, Said
 from quizdl.store.db import Database, home_dir
 
 BACKUP_FOLDER = "backups"
@@ -45,6 +47,9 @@ REASON = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 POSTGRES_MESSAGE = (
     "quizdl makes no backups of a PostgreSQL database: that is its administrator's job "
     "(pg_dump, or the server's own backups)"
+)
+POSTGRES_MESSAGE_ZH = (
+    "quizdl 不备份 PostgreSQL 数据库：这是数据库管理员的事（pg_dump，或服务器自己的备份）"
 )
 BUSY_TIMEOUT_S = 30.0
 
@@ -114,7 +119,10 @@ def copy_database(source: Path, target: Path) -> None:
         reader.close()
     if verdict != "ok":
         target.unlink(missing_ok=True)
-        raise QuizdlError(f"the backup of {source} failed its check ({verdict}); none was made")
+        raise QuizdlError(
+            f"the backup of {source} failed its check ({verdict}); none was made",
+            zh=f"{source} 的备份没有通过检查（{verdict}），没有留下备份",
+        )
 
 
 def make_backup(
@@ -143,7 +151,10 @@ def make_backup(
     except (sqlite3.Error, OSError) as error:  # OSError: a folder that cannot be written
         with contextlib.suppress(OSError):  # (or a file where the folder should be)
             partial.unlink(missing_ok=True)
-        raise QuizdlError(f"could not back up {db_file} to {folder}: {error}") from None
+        raise QuizdlError(
+            f"could not back up {db_file} to {folder}: {error}",
+            zh=f"无法把 {db_file} 备份到 {folder}：{error}",
+        ) from None
     if keep is not None:
         prune(db_file, keep)
     return target
@@ -170,9 +181,14 @@ def prune(db_file: Path, keep: int) -> list[Path]:
     return doomed
 
 
-def print_notice(message: str) -> None:
+def print_notice(message: Said, lang: Lang = "en") -> None:
     """What a command says about a backup it made: on stderr, so stdout stays its output."""
-    print(f"quizdl: {message}", file=sys.stderr)
+    print(f"quizdl: {message.said(lang)}", file=sys.stderr)
+
+
+def notice_printer(lang: Lang) -> Callable[[Said], None]:
+    """print_notice in `lang`: what a command passes as open_database's `notify`."""
+    return functools.partial(print_notice, lang=lang)
 
 
 def backup_before_upgrade(
@@ -180,7 +196,7 @@ def backup_before_upgrade(
     *,
     now: datetime | None = None,
     keep: int | None = None,
-    notify: Callable[[str], None] = print_notice,
+    notify: Callable[[Said], None] = print_notice,
 ) -> Path | None:
     """Back up the database when `migrate.upgrade` is about to change its schema. Call it
     right before `migrate.upgrade` (quizdl.store.opening.open_database does). Refuses
@@ -192,12 +208,23 @@ def backup_before_upgrade(
         return None  # a new database, or nothing to migrate
     if database.file is None:
         if not database.is_sqlite:
-            notify(f"{POSTGRES_MESSAGE}; back it up now if it has no recent backup")
+            notify(
+                Said(
+                    f"{POSTGRES_MESSAGE}; back it up now if it has no recent backup",
+                    f"{POSTGRES_MESSAGE_ZH}。如果它最近没有备份，请现在备份",
+                )
+            )
         return None
     at = now or Clock.from_env().now()
     path = make_backup(database, "pre-migration", now=at, keep=keep or load_keep())
     if path is not None:
-        notify(f"backed up {migrate.describe(database)} to {path} before upgrading its schema")
+        where = migrate.describe(database)
+        notify(
+            Said(
+                f"backed up {where} to {path} before upgrading its schema",
+                f"升级 {where} 的数据库结构之前，已把它备份到 {path}",
+            )
+        )
     return path
 
 
@@ -221,7 +248,7 @@ class BackgroundBackup:
     def __init__(self, database: Database, db_file: Path, now: datetime, keep: int) -> None:
         self.db_file = db_file
         self.path: Path | None = None
-        self.error: str | None = None
+        self.error: Said | None = None
         self._thread = threading.Thread(
             target=self._run, args=(database, now, keep), name="quizdl-backup", daemon=False
         )
@@ -230,9 +257,11 @@ class BackgroundBackup:
         try:
             self.path = make_backup(database, "daily", now=now, keep=keep)
         except QuizdlError as error:
-            self.error = str(error)
+            self.error = Said(str(error), error.said("zh"))
         except Exception as error:  # a thread has no one to raise to: keep it for the learner
-            self.error = f"could not back up {self.db_file}: {error}"
+            self.error = Said(
+                f"could not back up {self.db_file}: {error}", f"无法备份 {self.db_file}：{error}"
+            )
         finally:
             with _RUNNING_LOCK:
                 _RUNNING.pop(self.db_file, None)
@@ -244,7 +273,7 @@ class BackgroundBackup:
         """The backup made (None if there was nothing to back up); QuizdlError if it failed."""
         self._thread.join(timeout)
         if self.error is not None:
-            raise QuizdlError(self.error)
+            raise QuizdlError(self.error.en, zh=self.error.zh)
         return self.path
 
 

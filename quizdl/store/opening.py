@@ -26,6 +26,7 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from quizdl.errors import QuizdlError
+from quizdl.lang import Said
 from quizdl.store import backup, migrate
 from quizdl.store.db import Database
 
@@ -49,7 +50,7 @@ def open_database(
     create: bool = True,
     upgrade: bool = True,
     now: datetime | None = None,
-    notify: Callable[[str], None] = backup.print_notice,
+    notify: Callable[[Said], None] = backup.print_notice,
 ) -> OpenedDatabase:
     """The database at `url`, upgraded to the current schema after a backup if an upgrade is
     due (`now` names the backup; `notify` hears of it).

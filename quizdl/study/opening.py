@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from quizdl.clock import Clock
 from quizdl.kb.loader import KnowledgeBase, load
 from quizdl.kb.text import Lang
+from quizdl.lang import Said
 from quizdl.store import backup
 from quizdl.store.models import Profile
 from quizdl.store.opening import explain_failure as explain_failure
@@ -35,7 +36,7 @@ class Opened:
     first_run: bool = False
     profile: str = "default"
     clock: Clock | None = None
-    notices: list[str] = field(default_factory=list)
+    notices: list[Said] = field(default_factory=list)
     """What the opening did that the learner should hear of (a backup before an upgrade)."""
     day_backup: backup.BackgroundBackup | None = None
     """The study day's backup, made in the background at its first session."""
@@ -62,7 +63,7 @@ class Opened:
         self.study = fresh
         return fresh
 
-    def take_notices(self) -> list[str]:
+    def take_notices(self) -> list[Said]:
         """What the learner should hear of now (once): the opening's notices, and a daily
         backup that failed."""
         pending = self.day_backup
@@ -84,7 +85,7 @@ def open_study(
     rng: random.Random | None = None,
 ) -> Opened:
     kb, problems = load(content, shipped=shipped)
-    notices: list[str] = []
+    notices: list[Said] = []
     opened = open_database(url, notify=notices.append)
     try:
         study = Study(opened.database, kb, clock=clock, rng=rng, profile=profile, lang=lang)

@@ -194,7 +194,7 @@ class QuizdlApp(App[None]):
         that failed), once each."""
         if self.opened is not None:
             for notice in self.opened.take_notices():
-                self.notify(notice, timeout=10)
+                self.notify(notice.said(self.lang), timeout=10, markup=False)
 
     def change_settings(self, settings: AppSettings, lang: Lang) -> None:
         """Apply and keep the app's own settings; a new language redraws every screen."""

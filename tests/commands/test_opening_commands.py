@@ -70,20 +70,31 @@ def argv(command: str, url: str, out: Path, json_backup: Path) -> list[str]:
     return [*words, "--db", url]
 
 
+def told(lang: str, db_file: Path, made: Path) -> str:
+    if lang == "zh":
+        return f"quizdl: 升级 {db_file} 的数据库结构之前，已把它备份到 {made}\n"
+    return f"quizdl: backed up {db_file} to {made} before upgrading its schema\n"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("command", COMMANDS)
 def test_an_old_schema_is_backed_up_before_the_upgrade(
-    command: str, tmp_path: Path, json_backup: Path, capsys: pytest.CaptureFixture[str]
+    command: str,
+    lang: str,
+    tmp_path: Path,
+    json_backup: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     home = tmp_path / "home"
     home.mkdir()
     url = make_home(home, revision=OLDER)
-    code = main(argv(command, url, tmp_path / "out.json", json_backup))
+    code = main(["--lang", lang, *argv(command, url, tmp_path / "out.json", json_backup)])
     err = capsys.readouterr().err
     # optimize opens the database, then finds too few reviews to fit: bad input, exit 2
     assert code == (2 if command == "optimize" else 0), err
     (made,) = backup.list_backups(home / "quizdl.db")
     assert made.reason == "pre-migration"
-    assert f"backed up {home / 'quizdl.db'} to {made.path} before upgrading its schema" in err
+    assert told(lang, home / "quizdl.db", made.path) in err  # in the language asked for
     database = Database(url)
     try:
         assert migrate.current(database) == migrate.HEAD_REVISION

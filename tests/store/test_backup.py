@@ -14,6 +14,7 @@ import pytest
 
 from quizdl.clock import Clock
 from quizdl.errors import BadInput
+from quizdl.lang import Said
 from quizdl.store import backup, migrate
 from quizdl.store.db import Database
 
@@ -171,14 +172,20 @@ def test_a_pending_migration_is_preceded_by_a_backup(
     database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     add_profile(database, "ada")
-    notes: list[str] = []
+    notes: list[Said] = []
     assert backup.backup_before_upgrade(database, now=T0, notify=notes.append) is None  # at head
     # A newer quizdl: one more revision than this database has.
     monkeypatch.setattr(migrate, "HEAD_REVISION", "0002_future")
     made = backup.backup_before_upgrade(database, now=T0, keep=5, notify=notes.append)
     assert made is not None and made.name == "quizdl-20261126-093015-pre-migration.db"
     assert rows(made) == [("ada",)]
-    assert notes == [f"backed up {tmp_path / 'quizdl.db'} to {made} before upgrading its schema"]
+    db_file = tmp_path / "quizdl.db"
+    assert notes == [
+        Said(
+            f"backed up {db_file} to {made} before upgrading its schema",
+            f"升级 {db_file} 的数据库结构之前，已把它备份到 {made}",
+        )
+    ]
 
 
 def test_no_backup_of_a_new_database(tmp_path: Path) -> None:
@@ -238,9 +245,10 @@ def test_open_study_backs_up_once_a_day(
 def test_postgresql_backups_are_the_administrators_job(
     database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    notes: list[str] = []
+    notes: list[Said] = []
     assert backup.make_backup(database, "manual", now=T0) is None
     assert backup.daily_backup(database, clock=Clock(fixed=T0)) is None
     monkeypatch.setattr(migrate, "HEAD_REVISION", "0002_future")
     assert backup.backup_before_upgrade(database, now=T0, notify=notes.append) is None
-    assert len(notes) == 1 and "pg_dump" in notes[0]
+    (note,) = notes
+    assert "pg_dump" in note.en and "pg_dump" in note.zh and "PostgreSQL 数据库" in note.zh

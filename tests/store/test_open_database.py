@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from quizdl.errors import BadInput, QuizdlError
+from quizdl.lang import Said
 from quizdl.store import backup, db, migrate
 from quizdl.store.db import Database
 from quizdl.store.opening import open_database
@@ -46,7 +47,7 @@ def digest(path: Path) -> str:
 
 
 def test_a_new_database_is_made_at_head(database_url: str, tmp_path: Path) -> None:
-    notes: list[str] = []
+    notes: list[Said] = []
     opened = open_database(database_url, now=T0, notify=notes.append)
     try:
         assert opened.is_new and opened.revision_before is None and opened.backup is None
@@ -68,7 +69,7 @@ def test_create_false_makes_no_database(tmp_path: Path) -> None:
 
 def test_an_old_schema_is_backed_up_then_upgraded(database_url: str, tmp_path: Path) -> None:
     make_older(database_url)
-    notes: list[str] = []
+    notes: list[Said] = []
     opened = open_database(database_url, now=T0, notify=notes.append)
     try:
         assert opened.revision_before == OLDER and not opened.is_new
@@ -77,11 +78,13 @@ def test_an_old_schema_is_backed_up_then_upgraded(database_url: str, tmp_path: P
     finally:
         opened.database.dispose()
     if not sqlite:  # PostgreSQL: the administrator's job, and the learner is told so
-        assert opened.backup is None and len(notes) == 1 and "pg_dump" in notes[0]
+        assert opened.backup is None and len(notes) == 1 and "pg_dump" in str(notes[0])
         return
     made = opened.backup
     assert made is not None and made.name == "quizdl-20261126-093015-pre-migration.db"
-    assert notes == [f"backed up {tmp_path / 'quizdl.db'} to {made} before upgrading its schema"]
+    assert [str(note) for note in notes] == [
+        f"backed up {tmp_path / 'quizdl.db'} to {made} before upgrading its schema"
+    ]
     copy = sqlite3.connect(f"{made.as_uri()}?mode=ro", uri=True)
     try:  # the backup is the database as it was before the upgrade
         assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [(OLDER,)]

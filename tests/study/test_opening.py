@@ -189,7 +189,9 @@ def test_the_app_backs_up_an_old_schema_before_upgrading_it(tmp_path: Path) -> N
     assert not opened.first_run
     (made,) = backup.list_backups(db_file)
     assert made.reason == "pre-migration"
-    assert opened.notices == [f"backed up {db_file} to {made.path} before upgrading its schema"]
+    (notice,) = opened.notices
+    assert notice.said("en") == f"backed up {db_file} to {made.path} before upgrading its schema"
+    assert notice.said("zh") == f"升级 {db_file} 的数据库结构之前，已把它备份到 {made.path}"
 
 
 @pytest.mark.parametrize(
@@ -252,6 +254,7 @@ def test_a_failed_backup_is_told_to_the_learner(
     with pytest.raises(QuizdlError, match="could not back up"):
         opened.day_backup.wait(30)
     (notice,) = opened.take_notices()
-    assert "could not back up" in notice and str(tmp_path / "backups") in notice
+    assert "could not back up" in str(notice) and str(tmp_path / "backups") in str(notice)
+    assert notice.said("zh").startswith(f"无法把 {tmp_path / 'quizdl.db'} 备份到 {blocked}：")
     assert opened.take_notices() == []  # told once
     opened.study.db.dispose()

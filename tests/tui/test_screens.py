@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from textual.widgets import DataTable, Input, Static
 from tui_helpers import CONTENT, Maker, drive, press, screen_after, settle, text_of
 
+from quizdl.lang import Lang
 from quizdl.store.models import Review
 from quizdl.tui.screens.browse import BrowseScreen, CardScreen
 from quizdl.tui.screens.dashboard import DashboardScreen
@@ -342,7 +343,10 @@ async def test_content_problems_are_reported_and_the_rest_loads(
 
 
 @drive
-async def test_a_backup_before_an_upgrade_is_told_on_the_dashboard(maker: Maker) -> None:
+@pytest.mark.parametrize(("lang", "words"), [("en", "before upgrading its schema"), ("zh", "升级")])
+async def test_a_backup_before_an_upgrade_is_told_on_the_dashboard(
+    maker: Maker, lang: Lang, words: str
+) -> None:
     from quizdl.store import migrate
     from quizdl.store.db import Database
 
@@ -350,12 +354,12 @@ async def test_a_backup_before_an_upgrade_is_told_on_the_dashboard(maker: Maker)
     database = Database(maker.url)
     migrate.downgrade(database, migrate.KNOWN_REVISIONS[-2])  # a database of an older quizdl
     database.dispose()
-    app = maker.app()
+    app = maker.app(lang)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         messages = [n.message for n in app._notifications]
-        assert any("before upgrading its schema" in m for m in messages), messages
+        assert any(words in m and "quizdl.db" in m for m in messages), messages
         await press(pilot, "q")
 
 
