@@ -66,11 +66,12 @@ def expected_text(item: Item, lang: Lang) -> str:
             label = next((lbl for lbl, key in item.choices if key == answer), str(answer))
             text = dict(draft.choices).get(str(answer))
             return f"{label}) {text.render(lang)}" if text else label
+        sig = shown_sig(draft.rel_tol)
         if isinstance(answer, tuple):
             # no thousands separators in a tuple: (512, 1024, 5, 5), not (512, 1,024, 5, 5)
-            return "(" + ", ".join(_number(v).replace(",", "") for v in answer) + ")"
+            return "(" + ", ".join(_number(v, sig).replace(",", "") for v in answer) + ")"
         if isinstance(answer, float):
-            return _number(answer)
+            return _number(answer, sig)
         return str(answer)
     card = item.card
     if isinstance(card, ChoiceCard):
@@ -87,10 +88,21 @@ def expected_text(item: Item, lang: Lang) -> str:
     return ""
 
 
-def _number(value: float) -> str:
-    """Whole numbers in full with separators (1,921,437), others to 6 significant figures,
-    very small or large ones as the question and its solution write them (6.4×10⁻⁵)."""
-    return num(value, sig=6)
+def shown_sig(rel_tol: float) -> int:
+    """The significant figures a right answer is shown to: the fewest whose rounding stays
+    within the question's relative tolerance (3 for a question that asks for 3 significant
+    figures, whose tolerance is 5×10⁻³; 4 for 10⁻³; 7 for 10⁻⁶), at most 15."""
+    for sig in range(1, 15):
+        if 0.5 * 10.0 ** (1 - sig) <= rel_tol:
+            return sig
+    return 15
+
+
+def _number(value: float, sig: int) -> str:
+    """Whole numbers in full with separators (1,921,437), others to `sig` significant
+    figures, very small or large ones as the question and its solution write them
+    (6.4×10⁻⁵)."""
+    return num(value, sig=sig)
 
 
 _SPLIT = re.compile(r"[\s,;，；、/]+")

@@ -47,20 +47,52 @@ def test_every_generated_questions_right_answer_typed_back_is_accepted(
 
 
 @pytest.mark.parametrize(
-    ("value", "shown"),
+    ("value", "rel_tol", "shown"),
     [
-        (6.4e-05, "6.4×10⁻⁵"),
-        (1921437.0, "1,921,437"),
-        (0.123456789, "0.123457"),
-        (3.25e-10, "3.25×10⁻¹⁰"),
+        (6.4e-05, 1e-3, "6.4×10⁻⁵"),
+        (1921437.0, 1e-3, "1,921,437"),
+        (0.123456789, 1e-3, "0.1235"),  # 4 figures: rounding within a tolerance of 10⁻³
+        (0.123456789, 5e-3, "0.123"),  # what "(3 significant figures)" is checked against
+        (0.123456789, 1e-6, "0.1234568"),
+        (3.25e-10, 1e-3, "3.25×10⁻¹⁰"),
     ],
 )
 def test_a_number_is_shown_as_the_question_writes_numbers(
-    shipped: KnowledgeBase, value: float, shown: str
+    shipped: KnowledgeBase, value: float, rel_tol: float, shown: str
 ) -> None:
     item = generated_item(shipped, "deep-learning/gen-gradient-chain", 0)
     assert item.question is not None
-    draft = replace(item.question.draft, answer=value, mistakes=())
+    draft = replace(item.question.draft, answer=value, mistakes=(), rel_tol=rel_tol)
     item.question = replace(item.question, draft=draft)
     assert expected_text(item, "en") == shown
     assert grade(item, shown, "en").correct  # and it reads back
+
+
+def figures(number: str) -> int:
+    """The significant figures of a number as shown: 0.0123 has 3, 6.4×10⁻⁵ has 2."""
+    mantissa = number.split("×")[0].lstrip("-−").replace(",", "")
+    return len(mantissa.replace(".", "").lstrip("0"))
+
+
+def test_a_question_that_asks_for_3_significant_figures_shows_its_answer_to_3(
+    shipped: KnowledgeBase,
+) -> None:
+    longer = []
+    asked = 0
+    for card_id, card in shipped.cards.items():
+        if not isinstance(card, GeneratedCard):
+            continue
+        for seed in range(12):
+            item = generated_item(shipped, card_id, seed)
+            assert item.question is not None
+            draft = item.question.draft
+            if "3 significant figures" not in draft.prompt.en or draft.kind == "choice":
+                continue
+            asked += 1
+            shown = expected_text(item, "en")
+            values = draft.answer if isinstance(draft.answer, tuple) else (draft.answer,)
+            parts = shown.strip("()").split(", ")
+            for value, part in zip(values, parts, strict=True):
+                if float(value) != round(float(value)) and figures(part) > 3:
+                    longer.append((card_id, seed, shown))
+    assert asked >= 100 and longer == []

@@ -74,7 +74,7 @@ async def test_a_quiz_scores_and_walks_through_the_mistakes(maker: Maker) -> Non
                 await press(pilot, str(n))
                 answered_right += 1
             else:
-                await pilot.press(*"42")
+                await pilot.press(*"84/2")  # read as 42
                 await press(pilot, "enter")
             assert face.result is not None
             await press(pilot, "enter")
@@ -85,8 +85,9 @@ async def test_a_quiz_scores_and_walks_through_the_mistakes(maker: Maker) -> Non
         head = text_of(screen, "#quiz-head")
         assert f"Score: {answered_right} of 3" in head
         if result.mistakes:
-            assert "Your mistakes" in text_of(screen, "#quiz-card")
-            assert "Solution" in text_of(screen, "#quiz-card")
+            card = text_of(screen, "#quiz-card")
+            assert "Your mistakes" in card and "Solution" in card
+            assert "Your answer: 84/2" in card and "Interpreted as: 42" in card
         await press(pilot, "escape")
         assert isinstance(app.screen, DashboardScreen)
     assert review_count(maker) == 0  # a quiz is outside the schedule

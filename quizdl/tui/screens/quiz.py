@@ -301,7 +301,12 @@ class QuizScreen(QuizdlScreen):
                     (f"{n}. ", "bold $accent"), (render.prompt(mistake.item, self.lang), "bold")
                 ),
                 Content.assemble((yours, "$text-muted"), mistake.raw),
-                *result_lines(mistake.result, self.lang),
+                # "Interpreted as" only when it reads the answer otherwise than typed
+                *result_lines(
+                    mistake.result,
+                    self.lang,
+                    show_read_as=mistake.result.interpreted.strip() != mistake.raw.strip(),
+                ),
             ]
         self.query_one("#quiz-card", Static).update(Content("\n").join(lines))
         self.set_focus(self.query_one("#quiz-scroll"))
