@@ -16,7 +16,14 @@ _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 def num(x: float, sig: int = 4) -> str:
     """`x` with at most `sig` significant figures, no trailing zeros; integers exactly
     with thousands separators; outside [1e-4, 1e9) in scientific notation drawn as the
-    app draws math, 9.405×10⁻⁵ (the answer parser reads it back, as it reads 9.405e-5)."""
+    app draws math, 9.405×10⁻⁵ (the answer parser reads it back, as it reads 9.405e-5);
+    a negative number with the minus sign, −0.5, as formulas write it (the parser reads
+    both signs)."""
+    text = _num(x, sig)
+    return "\u2212" + text[1:] if text.startswith("-") else text
+
+
+def _num(x: float, sig: int) -> str:
     if 1e-4 <= abs(x) < 1000.0 and sig >= 4:
         # Below 1000 an integer needs no separator and, with 4 or more significant
         # figures, .g never switches to an exponent: one format does it all.
@@ -59,10 +66,10 @@ def signed(x: float) -> str:
 
 
 def tenths(count: int) -> str:
-    """The number count/10 as `num` writes it ("0.3", "-1.2", "2"), without float formatting."""
+    """The number count/10 as `num` writes it ("0.3", "−1.2", "2"), without float formatting."""
+    sign = "\u2212" if count < 0 else ""
     if count % 10 == 0:
-        return str(count // 10)
-    sign = "-" if count < 0 else ""
+        return f"{sign}{abs(count) // 10}"
     return f"{sign}{abs(count) // 10}.{abs(count) % 10}"
 
 

@@ -15,7 +15,9 @@ from quizdl.engine.fmt import factor, num, signed, subscript, superscript, tenth
 
 def reference_num(x: float, sig: int) -> str:
     """`sig` significant figures of the exact value of x (ties to even, as printf rounds),
-    trailing zeros dropped; integers below 1000 as they are."""
+    trailing zeros dropped; integers below 1000 as they are; the minus sign for negatives."""
+    if x < 0:
+        return "\u2212" + reference_num(-x, sig)
     if float(x).is_integer():
         return str(int(x))
     exact = Decimal(x)
@@ -41,10 +43,10 @@ def test_num_rounds_like_decimal_arithmetic(sig: int) -> None:
 
 def test_num_outside_the_short_range() -> None:
     assert num(0.0) == num(-0.0) == "0"
-    assert num(1234) == "1,234" and num(1234.0) == "1,234" and num(-56789) == "-56,789"
+    assert num(1234) == "1,234" and num(1234.0) == "1,234" and num(-56789) == "−56,789"
     assert num(12345.678) == "12346"
     assert num(1234.5678, 6) == "1234.57"
-    assert num(5e-5) == "5×10⁻⁵" and num(-3.14159e-7) == "-3.142×10⁻⁷"
+    assert num(5e-5) == "5×10⁻⁵" and num(-3.14159e-7) == "−3.142×10⁻⁷"
     assert num(2.5e12) == "2,500,000,000,000" and num(2.5e15) == "2.5×10¹⁵"
     assert num(math.inf) == "inf" and num(math.nan) == "nan"
 
@@ -55,8 +57,8 @@ def test_num_of_ints_and_floats_agree() -> None:
 
 
 def test_vec_factor_signed() -> None:
-    assert vec([0.5, -2.0, 1234.0]) == "(0.5, -2, 1,234)"
-    assert factor(-0.25) == "(-0.25)" and factor(0.25) == "0.25" and factor(-0.0) == "0"
+    assert vec([0.5, -2.0, 1234.0]) == "(0.5, −2, 1,234)"
+    assert factor(-0.25) == "(−0.25)" and factor(0.25) == "0.25" and factor(-0.0) == "0"
     assert signed(-1.5) == "− 1.5" and signed(2.0) == "+ 2"
 
 
@@ -85,3 +87,10 @@ def test_scientific_notation_is_drawn_in_superscripts_and_reads_back(x: float) -
     text = num(x)
     assert "^" not in text and "e" not in text
     assert parse_number(text) == pytest.approx(x, rel=5e-4)  # four significant figures
+
+
+def test_a_negative_number_is_written_with_the_minus_sign_and_reads_back() -> None:
+    for x in [-0.5, -3.25, -999.0, -1234.0, -5e-5, -2.5e15]:
+        text = num(x)
+        assert text.startswith("\u2212") and "-" not in text
+        assert parse_number(text) == pytest.approx(x, rel=5e-4)

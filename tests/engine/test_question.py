@@ -1,10 +1,12 @@
 """distinct_mistakes and its comparison: a mistake is kept only when it is more than three
-tolerances away from the answer and from every mistake kept before it."""
+tolerances away from the answer and from every mistake kept before it. Negative numbers in
+what a question shows are written with the minus sign."""
 
 from __future__ import annotations
 
 import math
 import random
+import re
 import subprocess
 import sys
 
@@ -16,6 +18,7 @@ from quizdl.engine.question import (
     distinct_mistakes,
     json_list,
     make_draft,
+    minus_sign,
 )
 from quizdl.kb.text import Text
 
@@ -135,3 +138,24 @@ def test_numpy_is_loaded_with_the_first_question_not_with_the_engine() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     expected = registry.families()["sigmoid-derivative-symbolic"].generate(7).draft.answer
     assert out.stdout.split("\n")[:5] == ["False", "True", "True", repr(expected), "True"]
+
+
+def test_minus_sign_rewrites_negative_numbers_only() -> None:
+    text = Text(en="x = (0, -2, 5), b = -1.5, lr 1e-5, x-1, 1-2, [-.5], f(-3), --2", zh="y=-4")
+    fixed = minus_sign(text)
+    assert fixed.en == "x = (0, −2, 5), b = −1.5, lr 1e-5, x-1, 1-2, [−.5], f(−3), --2"
+    assert fixed.zh == "y=−4"
+    assert minus_sign(Text.same("no numbers")) == Text.same("no numbers")
+
+
+def test_no_question_shows_a_hyphen_for_a_negative_number() -> None:
+    """Every family, 40 seeds, both languages: prompt, solution, mistakes, choices, hint."""
+    hyphen = re.compile(r"(?<![\w)\]\-])-\d")
+    found = []
+    for family in registry.families().values():
+        for seed in range(40):
+            draft = family.generate(seed).draft
+            texts = [draft.prompt, *draft.solution, *(m.label for m in draft.mistakes)]
+            texts += [text for _, text in draft.choices] + ([draft.hint] if draft.hint else [])
+            found += [(family.id, seed, t.en) for t in texts if hyphen.search(t.en + t.zh)]
+    assert found == []

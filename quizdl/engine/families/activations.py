@@ -366,7 +366,8 @@ def _product_text(n: int) -> str:
 FAMILIES = (
     Family(
         id="activation-derivative",
-        version=1,
+        # 2: negative numbers written with the minus sign (−1.5), not a hyphen
+        version=2,
         description="Derivative of sigmoid, tanh, ReLU, leaky ReLU, ELU or GELU at a point",
         topic="activations",
         build=_derivative_at,

@@ -229,7 +229,8 @@ FAMILIES = (
     ),
     Family(
         id="softmax-scaling",
-        version=1,
+        # 2: negative numbers written with the minus sign (−1.5), not a hyphen
+        version=2,
         description="Softmax weight of the top score with and without the 1/√dₖ scaling",
         topic="attention-scaling",
         build=_softmax_scaling,

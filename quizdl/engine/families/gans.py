@@ -344,14 +344,16 @@ FAMILIES = (
     Family(
         id="gan-optimal-discriminator",
         # 2: numbers outside [10⁻⁴, 10⁹) are written 9.405×10⁻⁵, not 9.405×10^-5
-        version=2,
+        # 3: negative numbers written with the minus sign (−1.5), not a hyphen
+        version=3,
         description="GAN optimal discriminator D*(x) = p_data/(p_data + p_g) at a point",
         topic="gan",
         build=_optimal_discriminator,
     ),
     Family(
         id="gan-optimal-value",
-        version=1,
+        # 2: negative numbers written with the minus sign (−1.5), not a hyphen
+        version=2,
         description="GAN value at the optimal discriminator: −log 4 + 2·JSD(p_data‖p_g)",
         topic="gan",
         build=_optimal_value,
@@ -360,7 +362,8 @@ FAMILIES = (
     Family(
         id="wgan-gp",
         # 2: numbers outside [10⁻⁴, 10⁹) are written 9.405×10⁻⁵, not 9.405×10^-5
-        version=2,
+        # 3: negative numbers written with the minus sign (−1.5), not a hyphen
+        version=3,
         description="WGAN-GP: the interpolated point x̂ and the gradient penalty λ(‖∇D(x̂)‖ − 1)²",
         topic="wgan-gp",
         build=_wgan_gp,

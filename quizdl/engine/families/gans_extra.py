@@ -362,7 +362,8 @@ FAMILIES = (
     ),
     Family(
         id="vae-kl",
-        version=1,
+        # 2: negative numbers written with the minus sign (−1.5), not a hyphen
+        version=2,
         description="VAE KL term KL(N(μ, diag σ²) ‖ N(0, I)) for 2-4 dimensions",
         topic="vaegan",
         build=_vae_kl,
@@ -379,7 +380,8 @@ FAMILIES = (
     Family(
         id="adain",
         # 2: numbers outside [10⁻⁴, 10⁹) are written 9.405×10⁻⁵, not 9.405×10^-5
-        version=2,
+        # 3: negative numbers written with the minus sign (−1.5), not a hyphen
+        version=3,
         description="StyleGAN AdaIN of a small content channel with given style statistics",
         topic="stylegan",
         build=_adain,

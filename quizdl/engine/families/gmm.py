@@ -271,7 +271,8 @@ FAMILIES = (
     Family(
         id="gmm-responsibilities",
         # 2: numbers outside [10⁻⁴, 10⁹) are written 9.405×10⁻⁵, not 9.405×10^-5
-        version=2,
+        # 3: negative numbers written with the minus sign (−1.5), not a hyphen
+        version=3,
         description="E-step responsibilities of a point under a 1-D mixture of 2 or 3 Gaussians",
         topic="gmm",
         build=_responsibility_question,
@@ -281,7 +282,8 @@ FAMILIES = (
         id="gmm-em-step",
         # 2: the mistake "divided-by-n" (Σᵢ γᵢₖ xᵢ / N for μₖ′) is diagnosed again
         # 3: numbers outside [10⁻⁴, 10⁹) are written 9.405×10⁻⁵, not 9.405×10^-5
-        version=3,
+        # 4: negative numbers written with the minus sign (−1.5), not a hyphen
+        version=4,
         description="One EM iteration (new means and weights) for a 1-D two-Gaussian mixture",
         topic="gmm",
         build=_em_question,

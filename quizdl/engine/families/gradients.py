@@ -396,7 +396,8 @@ FAMILIES = (
         id="gradient-chain",
         # 2: the mistake "value-not-derivative" (f(zᵢ) for f′(zᵢ)) is diagnosed again
         # 3: numbers outside [10⁻⁴, 10⁹) are written 9.405×10⁻⁵, not 9.405×10^-5
-        version=3,
+        # 4: negative numbers written with the minus sign (−1.5), not a hyphen
+        version=4,
         description="∂L/∂x through a chain of scalar sigmoid, tanh or ReLU units",
         topic="deep-learning",
         build=_gradient_chain,

@@ -260,7 +260,8 @@ def _assignment(draw: Draw) -> Draft:
 FAMILIES = (
     Family(
         id="hungarian-assignment",
-        version=1,
+        # 2: negative numbers written with the minus sign (−1.5), not a hyphen
+        version=2,
         description="Minimum-cost assignment of an n×n cost matrix (Hungarian algorithm)",
         topic="hungarian-algorithm",
         build=_assignment,

@@ -376,7 +376,8 @@ FAMILIES = (
     ),
     Family(
         id="ridge-1d",
-        version=1,
+        # 2: negative numbers written with the minus sign (−1.5), not a hyphen
+        version=2,
         description="1-D ridge regression without intercept: w = Σxy / (Σx² + λ)",
         topic="meta-learning",
         build=_ridge_question,

@@ -244,7 +244,8 @@ def _loss_vs_cost(draw: Draw) -> Draft:
 FAMILIES = (
     Family(
         id="svm-margin-hinge",
-        version=1,
+        # 2: negative numbers written with the minus sign (−1.5), not a hyphen
+        version=2,
         description="SVM margin 2/‖w‖ or the hinge loss of one point",
         topic="deep-learning",
         build=_svm_margin_hinge,
@@ -255,7 +256,8 @@ FAMILIES = (
     ),
     Family(
         id="loss-vs-cost",
-        version=1,
+        # 2: negative numbers written with the minus sign (−1.5), not a hyphen
+        version=2,
         description="Loss of one sample versus cost over the training set",
         topic="deep-learning",
         build=_loss_vs_cost,

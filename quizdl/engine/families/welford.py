@@ -283,7 +283,8 @@ def _merge(draw: Draw) -> Draft:
 FAMILIES = (
     Family(
         id="welford-update",
-        version=1,
+        # 2: negative numbers written with the minus sign (−1.5), not a hyphen
+        version=2,
         description="One Welford update of (n, mean, M₂) with a new value, and the variance",
         topic="welford",
         build=_update,
@@ -299,7 +300,8 @@ FAMILIES = (
     ),
     Family(
         id="welford-merge",
-        version=1,
+        # 2: negative numbers written with the minus sign (−1.5), not a hyphen
+        version=2,
         description="Merging two Welford states (Chan et al.'s parallel variance)",
         topic="welford",
         build=_merge,

@@ -305,7 +305,7 @@ class QuizScreen(QuizdlScreen):
                 *result_lines(
                     mistake.result,
                     self.lang,
-                    show_read_as=mistake.result.interpreted.strip() != mistake.raw.strip(),
+                    show_read_as=_plain(mistake.result.interpreted) != _plain(mistake.raw),
                 ),
             ]
         self.query_one("#quiz-card", Static).update(Content("\n").join(lines))
@@ -340,3 +340,8 @@ class QuizScreen(QuizdlScreen):
 
     def action_noop(self) -> None:
         """Listed for help only."""
+
+
+def _plain(answer: str) -> str:
+    """An answer as compared with how it was read: "-3" is read as "−3"."""
+    return answer.strip().replace("\u2212", "-")
