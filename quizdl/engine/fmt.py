@@ -19,15 +19,12 @@ def num(x: float, sig: int = 4) -> str:
     app draws math, 9.405×10⁻⁵ (the answer parser reads it back, as it reads 9.405e-5);
     a negative number with the minus sign, −0.5, as formulas write it (the parser reads
     both signs)."""
-    text = _num(x, sig)
-    return "\u2212" + text[1:] if text.startswith("-") else text
-
-
-def _num(x: float, sig: int) -> str:
-    if 1e-4 <= abs(x) < 1000.0 and sig >= 4:
+    if 1e-4 <= x < 1000.0 and sig >= 4:
         # Below 1000 an integer needs no separator and, with 4 or more significant
         # figures, .g never switches to an exponent: one format does it all.
         return f"{x:.4g}" if sig == 4 else f"{x:.{sig}g}"
+    if x < 0:
+        return "\u2212" + num(-x, sig)
     if isinstance(x, int) or (math.isfinite(x) and float(x).is_integer() and abs(x) < 1e15):
         return f"{int(x):,}"
     if x == 0:
@@ -49,6 +46,16 @@ def plain(x: float, sig: int = 6) -> str:
     if float(x).is_integer() and abs(x) < 1e15:
         return str(int(x))
     return f"{x:.{sig}g}"
+
+
+def integer(n: int) -> str:
+    """A small integer as a prompt writes it: −2 with the minus sign, no separators."""
+    return f"\u2212{-n}" if n < 0 else str(n)
+
+
+def ints(values: Iterable[int]) -> str:
+    """Integers as a tuple: (6, −1, 0)."""
+    return "(" + ", ".join([integer(v) for v in values]) + ")"
 
 
 def vec(values: Iterable[float], sig: int = 4) -> str:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal, cast
 
 from quizdl.engine.draw import Draw, ParamSpec
@@ -100,34 +99,7 @@ class Family:
         import numpy as np
 
         rng = np.random.default_rng(seed)
-        draft = minus_signs(self.build(Draw(rng, self.params, ranges)))
-        return Question(self.id, self.version, seed, draft)
-
-
-# A hyphen-minus that makes a number negative: after a space, "(", "," or "=", not after a
-# letter, digit or bracket (1e-5, x-1 and a range 1-2 keep theirs).
-_NEGATIVE = re.compile(r"(?<![\w)\]\-])-(?=[\d.])")
-MINUS = "\u2212"
-
-
-def minus_sign(text: Text) -> Text:
-    """`text` with its negative numbers written with the minus sign (−1.5), as formulas and
-    fmt.num write them, not the hyphen of an f-string of a negative int (-1.5)."""
-    en, zh = _NEGATIVE.sub(MINUS, text.en), _NEGATIVE.sub(MINUS, text.zh)
-    return text if en == text.en and zh == text.zh else Text(en=en, zh=zh)
-
-
-def minus_signs(draft: Draft) -> Draft:
-    """The draft with every text it shows written with minus signs (minus_sign): one place,
-    so that no family needs to format each negative number itself."""
-    return replace(
-        draft,
-        prompt=minus_sign(draft.prompt),
-        solution=tuple(minus_sign(step) for step in draft.solution),
-        mistakes=tuple(replace(m, label=minus_sign(m.label)) for m in draft.mistakes),
-        choices=tuple((key, minus_sign(text)) for key, text in draft.choices),
-        hint=None if draft.hint is None else minus_sign(draft.hint),
-    )
+        return Question(self.id, self.version, seed, self.build(Draw(rng, self.params, ranges)))
 
 
 def prepare() -> None:

@@ -10,7 +10,18 @@ import numpy as np
 import pytest
 
 from quizdl.engine.answers import parse_number, parse_vector
-from quizdl.engine.fmt import factor, num, signed, subscript, superscript, tenths, typed, vec
+from quizdl.engine.fmt import (
+    factor,
+    integer,
+    ints,
+    num,
+    signed,
+    subscript,
+    superscript,
+    tenths,
+    typed,
+    vec,
+)
 
 
 def reference_num(x: float, sig: int) -> str:
@@ -87,6 +98,11 @@ def test_scientific_notation_is_drawn_in_superscripts_and_reads_back(x: float) -
     text = num(x)
     assert "^" not in text and "e" not in text
     assert parse_number(text) == pytest.approx(x, rel=5e-4)  # four significant figures
+
+
+def test_integers_are_written_with_the_minus_sign() -> None:
+    assert integer(-2) == "−2" and integer(0) == "0" and integer(17) == "17"
+    assert ints([6, -1, 0]) == "(6, −1, 0)" and parse_vector(ints([6, -1, 0])) == (6, -1, 0)
 
 
 def test_a_negative_number_is_written_with_the_minus_sign_and_reads_back() -> None:

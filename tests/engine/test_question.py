@@ -18,7 +18,6 @@ from quizdl.engine.question import (
     distinct_mistakes,
     json_list,
     make_draft,
-    minus_sign,
 )
 from quizdl.kb.text import Text
 
@@ -138,14 +137,6 @@ def test_numpy_is_loaded_with_the_first_question_not_with_the_engine() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     expected = registry.families()["sigmoid-derivative-symbolic"].generate(7).draft.answer
     assert out.stdout.split("\n")[:5] == ["False", "True", "True", repr(expected), "True"]
-
-
-def test_minus_sign_rewrites_negative_numbers_only() -> None:
-    text = Text(en="x = (0, -2, 5), b = -1.5, lr 1e-5, x-1, 1-2, [-.5], f(-3), --2", zh="y=-4")
-    fixed = minus_sign(text)
-    assert fixed.en == "x = (0, −2, 5), b = −1.5, lr 1e-5, x-1, 1-2, [−.5], f(−3), --2"
-    assert fixed.zh == "y=−4"
-    assert minus_sign(Text.same("no numbers")) == Text.same("no numbers")
 
 
 def test_no_question_shows_a_hyphen_for_a_negative_number() -> None:

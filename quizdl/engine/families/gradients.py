@@ -148,8 +148,8 @@ def _gradient_chain(draw: Draw) -> Draft:
     else:
         weights = _chain_weights(u, n)
         zs = _chain_preactivations(u[2 * n :], n, activation)
-        w_text = ", ".join([f"{w:g}" for w in weights])
-        z_text = ", ".join([f"{z:g}" for z in zs])
+        w_text = ", ".join([num(w, 6) for w in weights])
+        z_text = ", ".join([num(z, 6) for z in zs])
         prompt = Text(
             en=f"{head_en} the weights are w = ({w_text}) and the forward pass gave the "
             f"pre-activations z = ({z_text}): what is ∂L/∂x? {THREE_SIG.en}",

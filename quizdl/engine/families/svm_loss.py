@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from quizdl.engine.families._shared import sig3, sig3_draft
-from quizdl.engine.fmt import factor, num, vec
+from quizdl.engine.fmt import factor, integer, num, vec
 from quizdl.engine.question import Draft, Draw, Family, JSONScalar, Mistake, ParamSpec, json_list
 from quizdl.kb.text import Text
 
@@ -105,9 +105,9 @@ def _svm_hinge(draw: Draw, dims: int, u: list[float]) -> Draft:
     products = " + ".join([f"{factor(wi)}×{factor(xi)}" for wi, xi in zip(w, x, strict=True)])
     return _number_draft(
         en=f"A linear SVM has w = {w_text} and b = {num(b)}. What is the hinge loss of the "
-        f"training point x = {x_text} with label y = {y}?",
-        zh=f"线性 SVM 的 w = {w_text}，b = {num(b)}。训练样本 x = {x_text}、标签 y = {y} 的"
-        "合页损失（hinge loss）是多少？",
+        f"training point x = {x_text} with label y = {integer(y)}?",
+        zh=f"线性 SVM 的 w = {w_text}，b = {num(b)}。训练样本 x = {x_text}、"
+        f"标签 y = {integer(y)} 的合页损失（hinge loss）是多少？",
         answer=answer,
         params={
             "variant": "hinge",
@@ -215,9 +215,8 @@ def _loss_vs_cost(draw: Draw) -> Draft:
             Mistake("one-sample-loss", _ONE_SAMPLE, losses[0]),
             Mistake(*specific, sum(wrong_losses) / m),
         ]
-    table = "; ".join(
-        [f"{i}: y = {y:g}, ŷ = {p:g}" for i, (y, p) in enumerate(zip(ys, preds, strict=True), 1)]
-    )
+    pairs = enumerate(zip(ys, preds, strict=True), 1)
+    table = "; ".join([f"{i}: y = {num(y, 6)}, ŷ = {num(p, 6)}" for i, (y, p) in pairs])
     return _number_draft(
         en=f"A model is trained with the {name.en} on {m} samples ({table}). {question[0]}",
         zh=f"模型在 {m} 个样本上用{name.zh} 训练（{table}）。{question[1]}",
