@@ -21,7 +21,6 @@ benchmarks/out/): bigdb's 100,000 cards with the matching content, given with --
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import select
@@ -36,7 +35,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.tui_start import content_dir, prepared_database, spawn_in_terminal, stop_app
+from benchmarks.tui_start import (
+    content_dir,
+    prepared_database,
+    print_result,
+    spawn_in_terminal,
+    stop_app,
+)
 
 SIZE = (100, 30)  # columns, rows
 QUIET_S = 0.04  # the output stayed quiet this long: the app is idle, the learner acts
@@ -218,7 +223,7 @@ def main() -> None:
     samples = terminal.samples
     nexts = samples.get("rate", []) + samples.get("accept", [])
     by_card = {kind: summary(samples.pop(kind, [])) for kind in ("to_basic", "to_answer")}
-    result = {
+    result: dict[str, Any] = {
         "benchmark": "tui_speed",
         "terminal": f"{SIZE[0]}x{SIZE[1]}",
         "textual_fps": os.environ.get("TEXTUAL_FPS", "240 (quizdl's default)"),
@@ -228,11 +233,8 @@ def main() -> None:
         "next_card_by_what_it_asks": by_card,
         "budget_p99_ms": BUDGET_P99_MS,
         "within_budget": bool(nexts) and percentile(nexts, 0.99) < BUDGET_P99_MS,
-        "load_average_before": [round(x, 2) for x in load_before],
-        "load_average_after": [round(x, 2) for x in os.getloadavg()],
-        "script_s": round(time.perf_counter() - started, 1),
     }
-    print(json.dumps(result, indent=2))
+    print_result(result, load_before, started)
 
 
 if __name__ == "__main__":
