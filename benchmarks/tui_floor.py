@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.anki_peer import cached_collection, open_and_first_card
 from benchmarks.bigdb import cached
+from benchmarks.tui_speed import BUDGET_P99_MS, Terminal, summary
 from benchmarks.tui_start import (
     BUDGET_RATIO,
     CARDS,
@@ -42,6 +43,7 @@ from benchmarks.tui_start import (
     print_result,
     spawn_command,
     stages_of,
+    stop_app,
 )
 
 FLOOR_APP = """
@@ -49,11 +51,18 @@ import sqlite3, sys
 from textual.app import App
 from textual.widgets import Static
 
+TEXT = "A card of the floor: a few lines of text to draw, about as long as a card's front. " * 4
+
 class Floor(App):
+    CSS = "#keys { dock: bottom; }"
+
     def compose(self):
-        yield Static("Due today: Mastery", id="text")
+        yield Static("Due today: Mastery", id="head")
+        yield Static("", id="card")
+        yield Static("r review", id="keys")
 
     def on_key(self, event):
+        head, card, keys = (self.query_one(f"#{n}", Static) for n in ("head", "card", "keys"))
         if event.key == "r":
             with sqlite3.connect(sys.argv[1]) as connection:
                 (card_id,) = connection.execute(
@@ -61,7 +70,18 @@ class Floor(App):
                     "ORDER BY due LIMIT 1"
                 ).fetchone()
             connection.close()
-            self.query_one("#text", Static).update(f"FIRST CARD {card_id}.")
+            self.done = 0
+            head.update(f"Review ━━━━ 0/1000")
+            card.update(f"FIRST CARD {card_id}.\\n\\n{TEXT}")
+            keys.update("space reveal  ? help  esc end")
+        elif event.key == "space":
+            card.update(f"{TEXT}\\n\\nThe back.")
+            keys.update("1 again  2 hard  3 good  4 easy\\n1-4 rate  u undo  ? help")
+        elif event.key in ("1", "2", "3", "4"):
+            self.done += 1
+            head.update(f"Review ━━━━ {self.done}/1000")
+            card.update(f"Card {self.done}.\\n\\n{TEXT}")
+            keys.update("space reveal  ? help  esc end")
 
 Floor().run()
 """
@@ -71,12 +91,38 @@ CARD_MARK = re.compile(rb"FIRST CARD [^.]+\.")
 def floor_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("COLUMNS", "LINES"))}
     env["TERM"] = "xterm-256color"
+    env["TEXTUAL_FPS"] = "240"  # as quizdl sets it (quizdl/tui/__init__.py)
     return env
+
+
+def key_to_next_card(command: list[str], cards: int) -> dict[str, list[float]]:
+    """The floor app reviewed as tui_speed.py reviews quizdl (every card basic: space
+    reveals, a rating shows the next card), timed by tui_speed.Terminal: milliseconds per
+    step, by key."""
+    import pyte
+
+    master, child, _ = spawn_command(command, floor_env())
+    screen = pyte.Screen(*SIZE)
+    terminal = Terminal(master, child, screen, pyte.ByteStream(screen))
+    try:
+        terminal.feed_until(lambda: any("Mastery" in line for line in terminal.lines()), 60)
+        terminal.quiet(0.3)
+        os.write(master, b"r")
+        terminal.feed_until(lambda: terminal.done() == 0, 60)
+        for number in range(cards):
+            done = terminal.done()
+            assert done is not None
+            terminal.timed("reveal", b" ", terminal.ratings_shown)
+            terminal.next_card_timed("rate", b"3" if number % 10 else b"1", done)
+    finally:
+        stop_app(child, master)
+    return terminal.samples
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--cards", type=int, default=300, help="cards reviewed on the floor")
     args = parser.parse_args()
     started = time.perf_counter()
     load_before = os.getloadavg()
@@ -96,6 +142,7 @@ def main() -> None:
             )
             for name, value in stages_of(spawn_command(command, floor_env()), CARD_MARK).items():
                 stages.setdefault(name, []).append(value)
+    keys = key_to_next_card(command, args.cards)
     floor_ms = median_ms(stages["first_card"])
     anki_ms = statistics.median(anki_ms_all)
     result: dict[str, Any] = {
@@ -113,6 +160,9 @@ def main() -> None:
         },
         "floor_first_card_ms_all": [round(v * 1000, 1) for v in stages["first_card"]],
         "anki_first_card_ms_all": anki_ms_all,
+        "floor_key_to_next_card_drawn_ms": summary(keys["rate"]),
+        "floor_reveal_ms": summary(keys["reveal"]),
+        "key_budget_p99_ms": BUDGET_P99_MS,
     }
     print_result(result, load_before, started)
 
