@@ -48,16 +48,6 @@ def plain(x: float, sig: int = 6) -> str:
     return f"{x:.{sig}g}"
 
 
-def integer(n: int) -> str:
-    """A small integer as a prompt writes it: −2 with the minus sign, no separators."""
-    return f"\u2212{-n}" if n < 0 else str(n)
-
-
-def ints(values: Iterable[int]) -> str:
-    """Integers as a tuple: (6, −1, 0)."""
-    return "(" + ", ".join([integer(v) for v in values]) + ")"
-
-
 def vec(values: Iterable[float], sig: int = 4) -> str:
     return "(" + ", ".join([num(v, sig) for v in values]) + ")"
 

@@ -69,9 +69,9 @@ def expected_text(item: Item, lang: Lang) -> str:
         sig = shown_sig(draft.rel_tol)
         if isinstance(answer, tuple):
             # no thousands separators in a tuple: (512, 1024, 5, 5), not (512, 1,024, 5, 5)
-            return "(" + ", ".join(_number(v, sig).replace(",", "") for v in answer) + ")"
+            return "(" + ", ".join(num(v, sig).replace(",", "") for v in answer) + ")"
         if isinstance(answer, float):
-            return _number(answer, sig)
+            return num(answer, sig)
         return str(answer)
     card = item.card
     if isinstance(card, ChoiceCard):
@@ -91,18 +91,12 @@ def expected_text(item: Item, lang: Lang) -> str:
 def shown_sig(rel_tol: float) -> int:
     """The significant figures a right answer is shown to: the fewest whose rounding stays
     within the question's relative tolerance (3 for a question that asks for 3 significant
-    figures, whose tolerance is 5×10⁻³; 4 for 10⁻³; 7 for 10⁻⁶), at most 15."""
+    figures, whose tolerance is 5×10⁻³; 4 for 10⁻³; 7 for 10⁻⁶), at most 15. Whole numbers
+    are shown in full, very small or large ones as questions write them (6.4×10⁻⁵)."""
     for sig in range(1, 15):
         if 0.5 * 10.0 ** (1 - sig) <= rel_tol:
             return sig
     return 15
-
-
-def _number(value: float, sig: int) -> str:
-    """Whole numbers in full with separators (1,921,437), others to `sig` significant
-    figures, very small or large ones as the question and its solution write them
-    (6.4×10⁻⁵)."""
-    return num(value, sig=sig)
 
 
 _SPLIT = re.compile(r"[\s,;，；、/]+")

@@ -12,8 +12,6 @@ import pytest
 from quizdl.engine.answers import parse_number, parse_vector
 from quizdl.engine.fmt import (
     factor,
-    integer,
-    ints,
     num,
     signed,
     subscript,
@@ -101,8 +99,8 @@ def test_scientific_notation_is_drawn_in_superscripts_and_reads_back(x: float) -
 
 
 def test_integers_are_written_with_the_minus_sign() -> None:
-    assert integer(-2) == "−2" and integer(0) == "0" and integer(17) == "17"
-    assert ints([6, -1, 0]) == "(6, −1, 0)" and parse_vector(ints([6, -1, 0])) == (6, -1, 0)
+    assert num(-2) == "−2" and num(0) == "0" and num(17) == "17"
+    assert vec([6, -1, 0]) == "(6, −1, 0)" and parse_vector(vec([6, -1, 0])) == (6, -1, 0)
 
 
 def test_a_negative_number_is_written_with_the_minus_sign_and_reads_back() -> None:

@@ -7,7 +7,7 @@ import math
 
 from quizdl.engine.families._shared import LN2, compositions, kl_nats, normal_pdf
 from quizdl.engine.families._shared import SIG3_REL_TOL as REL_TOL
-from quizdl.engine.fmt import integer, ints, num, tenths, vec
+from quizdl.engine.fmt import num, tenths, vec
 from quizdl.engine.question import (
     Draft,
     Draw,
@@ -58,13 +58,13 @@ def _optimal_discriminator(draw: Draw) -> Draft:
         x = round(mean_data + u[0] * 2 * (mean_g - mean_data), 1)  # u[0] < ½: x in between
         p_data, p_g = normal_pdf(x, mean_data, std_data), normal_pdf(x, mean_g, std_g)
         setup_en = (
-            f"p_data = N({integer(mean_data)}, {num(std_data)}²) and p_g = N({integer(mean_g)}, "
+            f"p_data = N({num(mean_data)}, {num(std_data)}²) and p_g = N({num(mean_g)}, "
             f"{num(std_g)}²) "
             f"(written N(mean, std²)). At x = {num(x)},"
         )
         setup_zh = (
-            f"p_data = N({integer(mean_data)}, {num(std_data)}²)，"
-            f"p_g = N({integer(mean_g)}, {num(std_g)}²)"
+            f"p_data = N({num(mean_data)}, {num(std_data)}²)，"
+            f"p_g = N({num(mean_g)}, {num(std_g)}²)"
             f"（记作 N(均值, 标准差²)）。在 x = {num(x)} 处，"
         )
         steps: tuple[Text, ...] = (
@@ -252,8 +252,8 @@ def _wgan_gp(draw: Draw) -> Draft:
     fake = [float(c // 6 - 3) for c in codes]  # −3 … 2
     mixed = [eps * a + (1 - eps) * b for a, b in zip(real, fake, strict=True)]
     ask = "interpolate" if u[0] < 1 / 3 else "linear" if u[0] < 2 / 3 else "quadratic"
-    real_text = ints([int(v) for v in real])  # integers: no num needed
-    fake_text = ints([int(v) for v in fake])
+    real_text = vec(real)  # integers
+    fake_text = vec(fake)
     # ε has one decimal and the samples are integers, so x̂ is exact in tenths.
     eps_tenths = round(eps * 10)
     eps_text, rest_text = tenths(eps_tenths), tenths(10 - eps_tenths)

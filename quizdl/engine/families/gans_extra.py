@@ -7,7 +7,7 @@ import math
 
 from quizdl.engine.families._shared import LN2, THREE_SIG, compositions
 from quizdl.engine.families._shared import SIG3_REL_TOL as REL_TOL
-from quizdl.engine.fmt import ints, num, signed, tenths, vec
+from quizdl.engine.fmt import num, signed, tenths, vec
 from quizdl.engine.question import (
     Draft,
     Draw,
@@ -311,7 +311,7 @@ def _adain(draw: Draw) -> Draft:
         Mistake("forgot-style-mean", FORGOT_STYLE_MEAN, pick(wrong[2])),
     ]
     ask = ADAIN_ASK_VECTOR if index < 0 else ADAIN_ASK_ELEMENT[index]
-    x_text = ints([int(v) for v in xs])
+    x_text = vec(xs)
     style_mean_text = tenths(style_mean_tenths)
     style_std_text = tenths(style_std_tenths)
     std_text = num(std)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from quizdl.engine.families._shared import SIG3_REL_TOL as REL_TOL
 from quizdl.engine.families._shared import normal_pdf
-from quizdl.engine.fmt import ints, num, vec
+from quizdl.engine.fmt import num, vec
 from quizdl.engine.question import (
     Draft,
     Draw,
@@ -114,7 +114,7 @@ def _responsibility_question(draw: Draw) -> Draft:
         )
     mixture = (
         f"π = {_tuple_text([f'0.{t}' for t in tenths])}, "
-        f"μ = {ints([int(m) for m in means])}, "
+        f"μ = {vec(means)}, "
         f"σ = {_tuple_text([STD_TEXT[c // 2] for c in codes])}"
     )
     x_text = num(x)
@@ -188,7 +188,7 @@ def _em_question(draw: Draw) -> Draft:
         xs = [float(c % 13 - 4) for c in codes]  # data in [-4, 8]
         gamma_tenths = [c // 13 + 1 for c in codes]  # γᵢ₁ in 0.1 … 0.9
         gammas_1 = [t / 10 for t in gamma_tenths]
-        x_text = ints([int(v) for v in xs])
+        x_text = vec(xs)
         g_text = _tuple_text([f"0.{t}" for t in gamma_tenths])
         setup_en = (
             f"Data x = {x_text}. The E-step gave the responsibilities of component 1, "
@@ -212,9 +212,9 @@ def _em_question(draw: Draw) -> Draft:
             for x in xs
         ]
         gammas_1 = [a / (a + b) for a, b in joint]
-        x_text = ints([int(v) for v in xs])
+        x_text = vec(xs)
         params_text = (
-            f"π = (0.{weight_tenths}, 0.{10 - weight_tenths}), μ = {ints([mean_1, mean_2])}, "
+            f"π = (0.{weight_tenths}, 0.{10 - weight_tenths}), μ = {vec([mean_1, mean_2])}, "
             f"σ₁ = σ₂ = {STD_TEXT[std_index]}"
         )
         setup_en = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from quizdl.engine.fmt import integer
+from quizdl.engine.fmt import num
 from quizdl.engine.question import Draft, Draw, Family, JSONScalar, Mistake, ParamSpec, make_draft
 from quizdl.kb.text import Text
 
@@ -229,8 +229,8 @@ def _assignment(draw: Draw) -> Draft:
         )
     matrix = MATRIX_FORMATS[n] % tuple(flat)
     chosen = " + ".join(map(str, map(list.__getitem__, cost, column_of)))
-    u_text = ", ".join([integer(int(p)) for p in u])
-    v_text = ", ".join([integer(int(p)) for p in v])
+    u_text = ", ".join([num(int(p)) for p in u])
+    v_text = ", ".join([num(int(p)) for p in v])
     return make_draft(
         prompt=Text(
             en=f"Assign {n} workers W1…W{n} to {n} tasks T1…T{n}, one task each, so that the "

@@ -10,7 +10,7 @@ import math
 
 from quizdl.engine.families._shared import SIG3_REL_TOL as REL_TOL
 from quizdl.engine.families._shared import THREE_SIG
-from quizdl.engine.fmt import integer, num
+from quizdl.engine.fmt import num
 from quizdl.engine.question import (
     Draft,
     Draw,
@@ -322,7 +322,7 @@ def _ridge_question(draw: Draw) -> Draft:
         Mistake("lambda-in-numerator", LAMBDA_IN_NUMERATOR, (sxy + lam) / sxx),
         Mistake("lambda-times-n", LAMBDA_TIMES_N, sxy / (sxx + n * lam)),
     ]
-    points = ", ".join([f"({integer(x)}, {integer(y)})" for x, y in zip(xs, ys, strict=True)])
+    points = ", ".join([f"({num(x)}, {num(y)})" for x, y in zip(xs, ys, strict=True)])
     lam_text = num(lam)
     return make_draft(
         prompt=Text(
@@ -340,8 +340,8 @@ def _ridge_question(draw: Draw) -> Draft:
                 en="Set the derivative to zero: −2Σx(y − wx) + 2λw = 0 ⇒ w = Σxy / (Σx² + λ)",
                 zh="令导数为 0：−2Σx(y − wx) + 2λw = 0 ⇒ w = Σxy / (Σx² + λ)",
             ),
-            Text.same(f"Σxy = {integer(sxy)},  Σx² = {sxx}"),
-            Text.same(f"w = {integer(sxy)} / ({sxx} + {lam_text}) = {num(answer)}"),
+            Text.same(f"Σxy = {num(sxy)},  Σx² = {sxx}"),
+            Text.same(f"w = {num(sxy)} / ({sxx} + {lam_text}) = {num(answer)}"),
         ),
         mistakes=mistakes,
         rel_tol=REL_TOL,

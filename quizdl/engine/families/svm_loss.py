@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from quizdl.engine.families._shared import sig3, sig3_draft
-from quizdl.engine.fmt import factor, integer, num, vec
+from quizdl.engine.fmt import factor, num, vec
 from quizdl.engine.question import Draft, Draw, Family, JSONScalar, Mistake, ParamSpec, json_list
 from quizdl.kb.text import Text
 
@@ -105,9 +105,9 @@ def _svm_hinge(draw: Draw, dims: int, u: list[float]) -> Draft:
     products = " + ".join([f"{factor(wi)}×{factor(xi)}" for wi, xi in zip(w, x, strict=True)])
     return _number_draft(
         en=f"A linear SVM has w = {w_text} and b = {num(b)}. What is the hinge loss of the "
-        f"training point x = {x_text} with label y = {integer(y)}?",
+        f"training point x = {x_text} with label y = {num(y)}?",
         zh=f"线性 SVM 的 w = {w_text}，b = {num(b)}。训练样本 x = {x_text}、"
-        f"标签 y = {integer(y)} 的合页损失（hinge loss）是多少？",
+        f"标签 y = {num(y)} 的合页损失（hinge loss）是多少？",
         answer=answer,
         params={
             "variant": "hinge",
