@@ -18,7 +18,7 @@ from quizdl.engine.answers.errors import Unreadable
 from quizdl.engine.answers.evaluate import number_value
 from quizdl.engine.answers.expression import check_expression
 from quizdl.engine.answers.lexer import MAX_CHARS
-from quizdl.engine.answers.nodes import Neg, Node, Num, show
+from quizdl.engine.answers.nodes import Neg, Node, Num, drawn, show
 from quizdl.engine.answers.parse import read_number, read_vector
 from quizdl.engine.answers.verdict import Outcome, Verdict
 from quizdl.engine.fmt import num
@@ -49,7 +49,7 @@ def _check_number(draft: Draft, raw: str) -> Outcome:
     answer = _number(draft.answer)
     node = read_number(raw)
     value = number_value(node)
-    echo = num(value, 10) if _is_literal(node) else f"{show(node)} = {num(value, 10)}"
+    echo = num(value, 10) if _is_literal(node) else f"{drawn(show(node))} = {num(value, 10)}"
 
     def close(other: float) -> bool:
         return math.isclose(value, other, rel_tol=draft.rel_tol, abs_tol=draft.abs_tol)

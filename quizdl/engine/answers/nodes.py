@@ -88,6 +88,12 @@ def show(node: Node) -> str:
     return _show(node, _SUM)
 
 
+def drawn(text: str) -> str:
+    """`text` (show's, or sympy's drawing) with the minus sign − for each hyphen, as the app
+    draws math; the answer parser reads it back the same."""
+    return text.replace("-", "\u2212")
+
+
 def _show(node: Node, needed: int) -> str:
     text, precedence = _render(node)
     return f"({text})" if precedence < needed else text

@@ -18,7 +18,7 @@ from typing import Any
 
 from quizdl.engine.answers import nodes
 from quizdl.engine.answers.evaluate import Undefined, evaluate
-from quizdl.engine.answers.nodes import children, has_variable, show
+from quizdl.engine.answers.nodes import children, drawn, has_variable, show
 
 # Larger or deeper trees are echoed on one line and checked numerically only: sympy's time
 # grows fast with nesting (sigmoid inside sigmoid ... 50 deep takes seconds).
@@ -52,15 +52,16 @@ def warm_up() -> None:
 
 
 def pretty(node: nodes.Node, variables: tuple[str, ...]) -> str:
-    """A 2-D Unicode drawing of the expression (one line if sympy cannot draw it)."""
+    """A 2-D Unicode drawing of the expression (one line if sympy cannot draw it), minus
+    signs drawn as − (sympy writes a hyphen)."""
     if not fits_sympy(node):
-        return show(node)
+        return drawn(show(node))
     import sympy
 
     try:
-        return str(sympy.pretty(to_sympy(node, variables), use_unicode=True))
+        return drawn(str(sympy.pretty(to_sympy(node, variables), use_unicode=True)))
     except Exception:  # sympy raises many kinds of errors; the one-line form always works
-        return show(node)
+        return drawn(show(node))
 
 
 def equivalent(a: nodes.Node, b: nodes.Node, variables: tuple[str, ...]) -> bool | None:

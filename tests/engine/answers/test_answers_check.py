@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from quizdl.engine.answers import Verdict, check, diagnose
+from quizdl.engine.answers.evaluate import number_value
+from quizdl.engine.answers.parse import read_number
 from quizdl.engine.families.activations import FAMILIES as ACTIVATION_FAMILIES
 from quizdl.engine.question import Draft, Mistake, Question
 from quizdl.kb.text import Text
@@ -62,10 +64,20 @@ def test_tolerance_has_isclose_semantics() -> None:
 def test_echo_shows_how_the_answer_was_read() -> None:
     assert check(number_question(0.0039), "0.0039").interpreted == "0.0039"
     assert check(number_question(1234567.0), "1 234 567").interpreted == "1,234,567"
-    assert check(number_question(1 / 256), "2^-8").interpreted == "2^-8 = 0.00390625"
+    assert check(number_question(1 / 256), "2^-8").interpreted == "2^−8 = 0.00390625"
     assert check(number_question(0.25), "25%").interpreted == "25% = 0.25"
-    assert check(number_question(3.9e-3), "3.9×10^-3").interpreted == "3.9·10^-3 = 0.0039"
+    assert check(number_question(3.9e-3), "3.9×10^-3").interpreted == "3.9·10^−3 = 0.0039"
     assert check(number_question(1.0), "log(e)").interpreted == "ln(e) = 1"
+
+
+@pytest.mark.parametrize("typed", ["2^-8", "-3/4", "1 - 2^-3", "-(2-5)*10^-2"])
+def test_echo_draws_minus_signs_and_reads_back(typed: str) -> None:
+    """The echo writes − as the app draws math, and typing the echo back gives the same value."""
+    question = number_question(number_value(read_number(typed)))
+    shown, value = check(question, typed).interpreted.split(" = ")
+    assert "-" not in shown and "−" in shown and "-" not in value
+    assert check(question, shown).correct is True
+    assert number_value(read_number(shown)) == number_value(read_number(typed))
 
 
 def test_declared_mistake_is_diagnosed() -> None:

@@ -120,7 +120,10 @@ def test_two_dimensional_echo() -> None:
     lines = verdict.interpreted.splitlines()
     assert len(lines) > 2  # a drawing, not one line
     assert any("ℯ" in line for line in lines) and any("─" in line for line in lines)
-    assert check(expression_question("x*(1-x)"), "x(1-x)").interpreted == "x⋅(1 - x)"
+    assert check(expression_question("x*(1-x)"), "x(1-x)").interpreted == "x⋅(1 − x)"
+    # sympy draws a hyphen for minus; the echo draws the minus sign, as the app's math does
+    assert "-" not in verdict.interpreted
+    assert any("−x" in line for line in lines)
 
 
 @pytest.mark.parametrize(
