@@ -94,6 +94,44 @@ async def test_a_quiz_scores_and_walks_through_the_mistakes(maker: Maker) -> Non
 
 
 @drive
+async def test_the_mistakes_show_options_by_the_numbers_picked_on_screen(maker: Maker) -> None:
+    """Options are picked by number; the walk through the mistakes names them the same way
+    (the study takes their letters, which the learner never saw)."""
+    app = maker.app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await screen_after(pilot, "g", QuizScreen)
+        screen.query_one("#quiz-count", Input).value = "12"
+        await press(pilot, "ctrl+s")
+        assert screen.quiz is not None
+        expected: list[tuple[str, str]] = []
+        for _ in screen.quiz.items:
+            face = screen.face
+            assert face is not None
+            item = face.item
+            if pick_mode(item) == "choice":  # a wrong option, by its number on screen
+                right = right_labels(item)
+                n, (_, key) = next(
+                    (k, c) for k, c in enumerate(item.choices, 1) if c[0] not in right
+                )
+                m = next(k for k, (lbl, _) in enumerate(item.choices, 1) if lbl in right)
+                assert item.question is not None
+                texts = {k: t.render("en") for k, t in item.question.draft.choices}
+                wrong_text, right_text = texts[key], texts[item.choices[m - 1][1]]
+                expected.append((f"Your answer: {n}) {wrong_text}", f"{m}) {right_text}"))
+                await press(pilot, str(n))
+            else:
+                await pilot.press(*"84/2")
+                await press(pilot, "enter")
+            await press(pilot, "enter")
+        assert expected, "the sample content gives choice questions"
+        card = text_of(screen, "#quiz-card")
+        for yours, right in expected:
+            assert yours in card
+            assert f"Right answer: {right}" in card
+        assert "Your answer: a" not in card and "Right answer: a)" not in card
+
+
+@drive
 async def test_browse_searches_opens_and_suspends(maker: Maker) -> None:
     app = maker.app()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -20,7 +20,13 @@ from quizdl.study.quiz_record import ScheduleRecorder
 from quizdl.tui import fmt
 from quizdl.tui.i18n import label, rating_name
 from quizdl.tui.screens.base import K_SCROLL, SCROLL_BINDINGS, QuizdlScreen
-from quizdl.tui.widgets.card_text import CardFace, pick_mode, result_lines
+from quizdl.tui.widgets.card_text import (
+    CardFace,
+    answer_as_seen,
+    expected_as_seen,
+    pick_mode,
+    result_lines,
+)
 from quizdl.tui.widgets.keybar import Key, KeyBar
 from quizdl.tui.widgets.prose import ProseStatic
 
@@ -300,12 +306,16 @@ class QuizScreen(QuizdlScreen):
                 Content.assemble(
                     (f"{n}. ", "bold $accent"), (render.prompt(mistake.item, self.lang), "bold")
                 ),
-                Content.assemble((yours, "$text-muted"), mistake.raw),
+                Content.assemble(
+                    (yours, "$text-muted"), answer_as_seen(mistake.item, mistake.raw, self.lang)
+                ),
                 # "Interpreted as" only when it reads the answer otherwise than typed
                 *result_lines(
                     mistake.result,
                     self.lang,
-                    show_read_as=_plain(mistake.result.interpreted) != _plain(mistake.raw),
+                    show_read_as=pick_mode(mistake.item) == "type"
+                    and _plain(mistake.result.interpreted) != _plain(mistake.raw),
+                    expected=expected_as_seen(mistake.item, self.lang),
                 ),
             ]
         self.query_one("#quiz-card", Static).update(Content("\n").join(lines))

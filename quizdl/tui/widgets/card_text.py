@@ -44,6 +44,39 @@ def right_labels(item: Item) -> set[str]:
     return set()
 
 
+def answer_as_seen(item: Item, raw: str, lang: Lang) -> str:
+    """An answer to options as the learner gave it on screen, where options are numbered
+    (the study takes their letters): "1) text" for each option picked, in a chosen order
+    for an ordering; any other answer as typed."""
+    mode = pick_mode(item)
+    options = render.choices(item, lang)
+    if mode in ("choice", "choices"):
+        picked = set(raw.split())
+        return numbered(options, [label for label, _ in options if label in picked]) or raw
+    if mode == "order":
+        chosen = [int(part) for part in raw.split() if part.isdigit()]
+        if chosen and all(1 <= n <= len(options) for n in chosen):
+            return numbered(options, [options[n - 1][0] for n in chosen], " → ")
+    return raw
+
+
+def expected_as_seen(item: Item, lang: Lang) -> str | None:
+    """The right options numbered as on screen ("3) text"); None when the item has no
+    options to pick from (its right answer is shown as the study gives it)."""
+    if pick_mode(item) not in ("choice", "choices"):
+        return None
+    options = render.choices(item, lang)
+    right = right_labels(item)
+    return numbered(options, [label for label, _ in options if label in right])
+
+
+def numbered(options: Sequence[tuple[str, str]], labels: Sequence[str], sep: str = "; ") -> str:
+    """The options of `labels`, in that order, by their number on screen and their text."""
+    number = {label: n for n, (label, _) in enumerate(options, 1)}
+    text = dict(options)
+    return sep.join(f"{number[label]}) {text[label]}" for label in labels if label in number)
+
+
 @dataclass
 class CardFace:
     """What is shown of an item right now."""
@@ -108,8 +141,15 @@ class CardFace:
 
 
 def result_lines(
-    result: AnswerResult, lang: Lang, *, show_read_as: bool = True, show_expected: bool = True
+    result: AnswerResult,
+    lang: Lang,
+    *,
+    show_read_as: bool = True,
+    show_expected: bool = True,
+    expected: str | None = None,
 ) -> list[Content]:
+    """The verdict's lines; `expected`: the right answer as shown on screen, in place of the
+    study's (options by their number, see expected_as_seen)."""
     lines: list[Content] = []
     if show_read_as and result.interpreted:
         label = i18n.label(lang, "review.read_as")
@@ -124,10 +164,9 @@ def result_lines(
         lines.append(Content.styled("✗ " + tr(lang, "review.wrong"), "bold $error"))
     if result.diagnosis:
         lines.append(Content.styled("→ " + result.diagnosis, "$warning"))
-    if result.expected and show_expected:
-        lines.append(
-            Content.assemble((i18n.label(lang, "review.expected"), "$text-muted"), result.expected)
-        )
+    right = expected or result.expected
+    if right and show_expected:
+        lines.append(Content.assemble((i18n.label(lang, "review.expected"), "$text-muted"), right))
     if result.solution:
         lines.append(Content.styled(i18n.label(lang, "review.solution").rstrip(), "$text-muted"))
         lines.extend(Content(f"  {n}. {step}") for n, step in enumerate(result.solution, 1))
