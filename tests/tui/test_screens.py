@@ -177,6 +177,9 @@ async def test_a_search_that_cannot_be_read_is_explained_whole_in_chinese(maker:
         await press(pilot, "slash", "enter")
         said = text_of(screen, "#browse-count")
         assert said.startswith("'prop:x<y'：写一个属性") and said.endswith("例如 prop:r<0.8")
+        # said under the search line, where the learner looks, and not again in a toast
+        # ("操作失败：..." stayed on the next screens for eight seconds)
+        assert not app._notifications
         box = screen.query_one("#browse-count")
         assert box.size.height > 1  # the message wraps: none of it is cut off
         drawn = "".join(

@@ -67,11 +67,13 @@ class QuizdlScreen(Screen[Any]):
         failed: Callable[[str], object] | None = None,
         *,
         reading: bool = False,
+        said_in_place: bool = False,
     ) -> None:
         """Run `fn` on the study thread (`reading`: on the statistics thread, for reads
         that need no order with the study's writes); `done(result)` back on the interface.
         A failure is reported in plain words (and handed to `failed`), never as a
-        traceback."""
+        traceback; `said_in_place`: `failed` shows it where the learner looks (a search's
+        mistake under its line), so it is not told a second time in a notification."""
         runner = self.qapp.readers if reading else self.qapp.runner
 
         async def job() -> None:
@@ -84,7 +86,8 @@ class QuizdlScreen(Screen[Any]):
             else:
                 done(result)
                 return
-            self.notify(self.t("app.failed", reason=message), severity="error", timeout=8)
+            if not (said_in_place and failed is not None):
+                self.notify(self.t("app.failed", reason=message), severity="error", timeout=8)
             if failed is not None:
                 failed(message)
 

@@ -89,6 +89,7 @@ class BrowseScreen(QuizdlScreen):
             lambda message: self.query_one("#browse-count", Static).update(
                 Content.styled(message, "$error")
             ),
+            said_in_place=True,
         )
 
     def show(self, found: Found) -> None:
