@@ -10,6 +10,7 @@ from typing import Any
 
 from quizdl.commands.common import language
 from quizdl.engine import registry
+from quizdl.engine.fmt import right_answer
 from quizdl.engine.question import AnswerValue, Question
 from quizdl.errors import BadInput
 from quizdl.kb.text import Lang
@@ -145,15 +146,11 @@ def _as_text(result: dict[str, Any], lang: Lang) -> str:
             lines.append(right if result["correct"] else wrong)
             if result["diagnosis"]:
                 lines.append(f"  → {result['diagnosis']['text']}")
-    lines.append(f"\n{answer}{sep}{_show(result['answer'])}")
+    value = result["answer"]
+    shown = right_answer(
+        tuple(value) if isinstance(value, list) else value, result["tolerance"]["rel"]
+    )
+    lines.append(f"\n{answer}{sep}{shown}")
     lines.append(f"{solution}{sep.rstrip()}")
     lines += [f"  {i}. {step}" for i, step in enumerate(result["solution"], 1)]
     return "\n".join(lines)
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, list):
-        return "(" + ", ".join(f"{v:.6g}" for v in value) + ")"
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return str(value)

@@ -88,3 +88,26 @@ def typed(value: float | tuple[float, ...] | str) -> str:
     if isinstance(value, float):
         return repr(value)
     return str(value)
+
+
+def shown_sig(rel_tol: float) -> int:
+    """The significant figures a right answer is shown to: the fewest whose rounding stays
+    within the question's relative tolerance (3 for a question that asks for 3 significant
+    figures, whose tolerance is 5×10⁻³; 4 for 10⁻³; 7 for 10⁻⁶), at most 15. Whole numbers
+    are shown in full, very small or large ones as questions write them (6.4×10⁻⁵)."""
+    for sig in range(1, 15):
+        if 0.5 * 10.0 ** (1 - sig) <= rel_tol:
+            return sig
+    return 15
+
+
+def right_answer(value: float | tuple[float, ...] | str, rel_tol: float) -> str:
+    """A question's right answer as the learner is shown it: numbers to the figures its
+    tolerance checks (shown_sig), with the minus sign; a vector without thousands separators,
+    (512, 1024, 5, 5), not (512, 1,024, 5, 5); a choice's key or an expression as it is."""
+    sig = shown_sig(rel_tol)
+    if isinstance(value, tuple):
+        return "(" + ", ".join(num(v, sig).replace(",", "") for v in value) + ")"
+    if isinstance(value, str):
+        return value
+    return num(value, sig)

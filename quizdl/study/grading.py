@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from quizdl.engine.answers import check
-from quizdl.engine.fmt import num
+from quizdl.engine.fmt import right_answer
 from quizdl.kb.schema import ChoiceCard, OrderingCard, TypedCard
 from quizdl.kb.text import Lang
 from quizdl.study.items import AnswerResult, Item
@@ -66,13 +66,7 @@ def expected_text(item: Item, lang: Lang) -> str:
             label = next((lbl for lbl, key in item.choices if key == answer), str(answer))
             text = dict(draft.choices).get(str(answer))
             return f"{label}) {text.render(lang)}" if text else label
-        sig = shown_sig(draft.rel_tol)
-        if isinstance(answer, tuple):
-            # no thousands separators in a tuple: (512, 1024, 5, 5), not (512, 1,024, 5, 5)
-            return "(" + ", ".join(num(v, sig).replace(",", "") for v in answer) + ")"
-        if isinstance(answer, float):
-            return num(answer, sig)
-        return str(answer)
+        return right_answer(answer, draft.rel_tol)
     card = item.card
     if isinstance(card, ChoiceCard):
         right = set(card.answers)
@@ -86,17 +80,6 @@ def expected_text(item: Item, lang: Lang) -> str:
     if isinstance(card, OrderingCard):
         return " → ".join(text.render(lang) for text in card.items)
     return ""
-
-
-def shown_sig(rel_tol: float) -> int:
-    """The significant figures a right answer is shown to: the fewest whose rounding stays
-    within the question's relative tolerance (3 for a question that asks for 3 significant
-    figures, whose tolerance is 5×10⁻³; 4 for 10⁻³; 7 for 10⁻⁶), at most 15. Whole numbers
-    are shown in full, very small or large ones as questions write them (6.4×10⁻⁵)."""
-    for sig in range(1, 15):
-        if 0.5 * 10.0 ** (1 - sig) <= rel_tol:
-            return sig
-    return 15
 
 
 _SPLIT = re.compile(r"[\s,;，；、/]+")

@@ -13,6 +13,8 @@ from quizdl.engine.answers import parse_number, parse_vector
 from quizdl.engine.fmt import (
     factor,
     num,
+    right_answer,
+    shown_sig,
     signed,
     subscript,
     superscript,
@@ -108,3 +110,23 @@ def test_a_negative_number_is_written_with_the_minus_sign_and_reads_back() -> No
         text = num(x)
         assert text.startswith("\u2212") and "-" not in text
         assert parse_number(text) == pytest.approx(x, rel=5e-4)
+
+
+@pytest.mark.parametrize(
+    ("rel_tol", "sig"), [(5e-3, 3), (1e-3, 4), (1e-2, 3), (0.05, 2), (0.5, 1), (1e-6, 7), (0.0, 15)]
+)
+def test_shown_sig_is_the_fewest_figures_within_the_tolerance(rel_tol: float, sig: int) -> None:
+    assert shown_sig(rel_tol) == sig
+    # rounding to `sig` figures stays within the tolerance for any mantissa; one fewer may not
+    assert 0.5 * 10.0 ** (1 - sig) <= rel_tol or sig == 15
+    assert sig == 1 or 0.5 * 10.0 ** (2 - sig) > rel_tol
+
+
+def test_right_answer_as_the_learner_is_shown_it() -> None:
+    assert right_answer(0.122456, 5e-3) == "0.122"
+    assert right_answer(-0.122456, 5e-3) == "\u22120.122"
+    assert right_answer(-5, 0.0) == "\u22125"
+    assert right_answer(1024, 0.0) == "1,024"
+    assert right_answer((512, 1024, -5, 5), 0.0) == "(512, 1024, \u22125, 5)"
+    assert right_answer("b", 0.0) == "b"
+    assert right_answer("1 - tanh(x)^2", 0.0) == "1 - tanh(x)^2"  # typed as written
