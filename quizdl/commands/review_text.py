@@ -85,9 +85,10 @@ class TextReview:
     def show(self, item: Item) -> bool:
         """One card; False when the learner quits or input ends."""
         counts = self.study.counts()
-        self.say(
-            f"\n[{counts.new} · {counts.learning} · {counts.review}]  {item.topic} › {item.section}"
-        )
+        topic = self.study.kb.topics.get(item.topic)
+        title = topic.title.get(self.study.lang) if topic is not None else item.topic
+        due = f"[{counts.new} · {counts.learning} · {counts.review}]"
+        self.say(f"\n{due}  {title} › {item.section}")
         self.say(render.prompt(item, self.study.lang))
         for label, text in render.choices(item, self.study.lang):
             self.say(f"  {label}) {text}")

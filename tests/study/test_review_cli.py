@@ -227,6 +227,7 @@ def test_the_plain_text_review_on_stdin(tmp_path: Path, content: Path) -> None:
         "",  # Enter accepts the suggested rating (good)
     ]  # then the input ends, at the basic card back in learning
     out = text_review(home, content, typed)
+    assert "]  CLI test › s1\n" in out  # the topic by its title, as the app names it
     assert out.count("What does ReLU return for x < 0?") == 3  # shown, undone, learning
     assert out.count("Zero.") == 2
     assert "↶ cli-test/basic" in out
@@ -244,6 +245,7 @@ def test_the_plain_text_review_in_chinese_labels_with_a_full_width_colon(
 ) -> None:
     typed = ["", "3", "adam", ""]  # basic: show, good; typed: answer, accept
     out = text_review(tmp_path / "home", content, typed, "--lang", "zh")
+    assert "]  命令行测试 › s1\n" in out
     assert "理解为：adam — 正确" in out
     assert "回车接受建议评分：3" in out
     assert "理解为:" not in out
