@@ -8,7 +8,7 @@ from html import escape
 
 from quizdl.export import svg_charts
 from quizdl.export.report import Report, level, week_grid
-from quizdl.export.report_labels import decimal, label, percent, summary_rows
+from quizdl.export.report_labels import label, percent, summary_rows
 
 STYLE = """
 body { font-family: sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em; color: #222; }
@@ -93,7 +93,7 @@ def render_html(report: Report) -> str:
                     f"{t.title} ({t.topic})",
                     f"{t.cards:,}",
                     f"{t.seen:,}",
-                    decimal(t.mastery),
+                    percent(t.mastery),
                     f"{t.due:,}",
                 ]
                 for t in report.topics

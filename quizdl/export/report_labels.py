@@ -80,10 +80,6 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
 
 
-def decimal(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
-
-
 def days(n: int, lang: Lang) -> str:
     return label("one_day", lang) if n == 1 else label("days", lang, n=n)
 
@@ -111,6 +107,6 @@ def summary_rows(report: Report) -> list[list[str]]:
         [label("due", lang), label("due_detail", lang, **waiting)],
         [label("answers_year", lang), f"{report.answers_last_year:,}"],
         [label("retention_12", lang), percent(report.retention_12_weeks)],
-        [label("mastery", lang), decimal(s.mastery)],
+        [label("mastery", lang), percent(s.mastery)],
         [label("streak", lang), days(s.streak.days, lang)],
     ]

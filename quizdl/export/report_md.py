@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from quizdl.export.report import Report, level, week_grid
-from quizdl.export.report_labels import decimal, label, percent, summary_rows
+from quizdl.export.report_labels import label, percent, summary_rows
 
 SHADES = "·░▒▓█"
 BAR_WIDTH = 30
@@ -68,7 +68,7 @@ def render_markdown(report: Report) -> str:
                 f"{t.title} (`{t.topic}`)",
                 f"{t.cards:,}",
                 f"{t.seen:,}",
-                decimal(t.mastery),
+                percent(t.mastery),
                 f"{t.due:,}",
             ]
             for t in report.topics

@@ -53,6 +53,9 @@ def test_markdown_report(studied: Database, kb: KnowledgeBase, tmp_path: Path) -
     assert "| Answers, last 365 days | 200 |" in text
     assert f"| True retention, last 12 weeks | {true_retention(studied)} |" in text
     assert "| Streak | 5 days |" in text
+    # mastery as a percentage, as `quizdl stats` and the app show it (the report wrote a fraction)
+    assert re.search(r"\| Mastery \(mean retrievability of seen cards\) \| \d+\.\d% \|", text)
+    assert re.search(r"\| Alpha basics \(`alpha`\) \| 5 \| 5 \| \d+\.\d% \|", text)
     heatmap = text.split("```text\n")[1].split("\n```")[0].splitlines()
     assert [line.split()[0] for line in heatmap] == "Mon Tue Wed Thu Fri Sat Sun".split()
     cells = "".join(line[4:] for line in heatmap)
