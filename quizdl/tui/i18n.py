@@ -306,6 +306,10 @@ STRINGS: dict[str, Words] = {
         "{field}: write a number, not {value!r}", "{field}：请输入数字，而不是 {value!r}"
     ),
     "settings.save": _t("Save (ctrl+s)", "保存（ctrl+s）"),
+    "settings.unsaved": _t(
+        "Not saved yet: ctrl+s saves, esc again leaves without saving.",
+        "尚未保存：ctrl+s 保存，再按 esc 放弃修改并返回。",
+    ),
     "settings.where": _t(
         "Language and theme are kept in {path}; the rest in your profile.",
         "语言和配色保存在 {path}；其余保存在你的学习档案中。",

@@ -222,6 +222,26 @@ async def test_settings_are_saved_and_the_language_changes(maker: Maker) -> None
 
 
 @drive
+async def test_leaving_settings_with_changes_not_saved_asks_for_a_second_esc(
+    maker: Maker,
+) -> None:
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await screen_after(pilot, "c", SettingsScreen)
+        await press(pilot, "escape")  # nothing changed: leaves at once
+        assert isinstance(app.screen, DashboardScreen)
+        screen = await screen_after(pilot, "c", SettingsScreen)
+        screen.query_one("#new-per-day", Input).value = "7"
+        await press(pilot, "escape")
+        assert app.screen is screen
+        said = text_of(screen, "#settings-message")
+        assert said == "Not saved yet: ctrl+s saves, esc again leaves without saving."
+        await press(pilot, "escape")
+        assert isinstance(app.screen, DashboardScreen)
+    assert maker.open().study.settings.new_per_day == 20  # left unsaved, as said
+
+
+@drive
 async def test_help_lists_every_key_of_the_screen(maker: Maker) -> None:
     app = maker.app()
     async with app.run_test(size=(80, 24)) as pilot:

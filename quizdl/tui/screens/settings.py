@@ -70,6 +70,25 @@ class SettingsScreen(QuizdlScreen):
             yield Static(Content.styled(self.t("settings.where", path=where), "$text-muted"))
         yield KeyBar(self.KEYS, self.lang)
 
+    def on_mount(self) -> None:
+        self._shown = self._values()
+        self._warned = False
+
+    def _values(self) -> tuple[object, ...]:
+        """What the screen's fields hold now."""
+        selects = (self.query_one(f"#{name}", Select).value for name in ("language", "theme"))
+        numbers = (self.query_one(f"#{input_id}", Input).value for input_id, *_ in NUMBERS)
+        return (*selects, *numbers)
+
+    def action_back(self) -> None:
+        """Leave; with changes not saved, say so first and leave on a second esc."""
+        if self._values() != self._shown and not self._warned:
+            self._warned = True
+            warning = Content.styled(self.t("settings.unsaved"), "$warning")
+            self.query_one("#settings-message", Static).update(warning)
+            return
+        self.dismiss()
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.action_save()
