@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, Static
 from tui_helpers import CONTENT, Maker, drive, press, screen_after, settle, text_of
 
@@ -129,6 +130,36 @@ async def test_the_mistakes_show_options_by_the_numbers_picked_on_screen(maker: 
             assert yours in card
             assert f"Right answer: {right}" in card
         assert "Your answer: a" not in card and "Right answer: a)" not in card
+
+
+LONG_TITLE = "Autoregressive versus autoencoding language models, compared"  # 61 cells
+
+
+@drive
+async def test_a_wide_terminal_shows_long_topic_titles_whole(maker: Maker, tmp_path: Path) -> None:
+    folder = tmp_path / "long"
+    folder.mkdir()
+    (folder / "long.yaml").write_text(
+        "topic:\n  id: long\n"
+        f'  title: {{en: "{LONG_TITLE}", zh: 自回归与自编码语言模型}}\n'
+        "  source: {note: n.md, section: s}\n"
+        "cards:\n  - id: long/one\n    kind: basic\n    source: {note: n.md, section: s}\n"
+        "    front: {en: Q, zh: 问}\n    back: {en: A, zh: 答}\n",
+        encoding="utf-8",
+    )
+    app = maker.app(content=(folder,))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        table = screen.query_one("#topics", DataTable)
+        assert str(table.get_cell_at(Coordinate(0, 0))) == LONG_TITLE[:33] + "…"
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert str(table.get_cell_at(Coordinate(0, 0))) == LONG_TITLE  # whole: 61 ≤ 34 + 40
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        assert str(table.get_cell_at(Coordinate(0, 0))) == LONG_TITLE[:53] + "…"  # 34 + 20
 
 
 @drive

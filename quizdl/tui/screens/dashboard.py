@@ -21,6 +21,8 @@ from quizdl.tui.widgets.keybar import Key, KeyBar
 from quizdl.tui.widgets.prose import ProseStatic
 
 TOPIC_WIDTH = 34
+"""The topic column at 80 columns; a wider terminal gives it the rest, up to the longest
+title."""
 
 
 class DashboardScreen(QuizdlScreen):
@@ -53,6 +55,7 @@ class DashboardScreen(QuizdlScreen):
         self.figures: Cancel | None = None
         """The figures being read (or last read), to cancel when the screen is covered."""
         self.topic_ids: list[str] = []
+        self.topic_width = TOPIC_WIDTH
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dash"):
@@ -65,15 +68,38 @@ class DashboardScreen(QuizdlScreen):
         yield KeyBar(self.KEYS, self.lang)
 
     def on_mount(self) -> None:
-        table = self.query_one("#topics", DataTable)
+        self._add_columns(self._topic_width_for(self.app.size.width))
+        self.refresh_data()
+
+    def on_resize(self) -> None:
+        width = self._topic_width_for(self.app.size.width)
+        if width != self.topic_width:
+            table = self.query_one("#topics", DataTable)
+            row = table.cursor_row
+            table.clear(columns=True)
+            self._add_columns(width)
+            if self.data is not None:
+                self.show(self.data)
+                table.move_cursor(row=row)
+
+    def _topic_width_for(self, screen_width: int) -> int:
+        """TOPIC_WIDTH at 80 columns and below; the extra columns of a wider terminal, up to
+        the longest title (its titles were cut at 34 cells on a 120-column terminal)."""
+        longest = max(
+            (cell_len(t.title.get(self.lang)) for t in self.study.kb.topics.values()), default=0
+        )
+        return max(TOPIC_WIDTH, min(TOPIC_WIDTH + screen_width - 80, longest))
+
+    def _add_columns(self, topic_width: int) -> None:
         # Fixed widths: drawn at once, never re-measured after the first frame.
-        table.add_column(self.t("dash.topic"), key="topic", width=TOPIC_WIDTH)
+        table = self.query_one("#topics", DataTable)
+        self.topic_width = topic_width
+        table.add_column(self.t("dash.topic"), key="topic", width=topic_width)
         for key in ("new", "learn", "review"):
             label = self.t(f"dash.{key}")
             table.add_column(label, key=key, width=max(cell_len(label), 5))
         label = self.t("dash.mastery")
         table.add_column(label, key="mastery", width=max(cell_len(label), 13))
-        self.refresh_data()
 
     def on_screen_resume(self) -> None:
         figures = self.figures
@@ -137,7 +163,7 @@ class DashboardScreen(QuizdlScreen):
             title = meta.title.get(lang) if meta is not None else topic.topic
             mastery = topic.mastery or 0.0
             table.add_row(
-                Text(fit(title, TOPIC_WIDTH).plain),
+                Text(fit(title, self.topic_width).plain),
                 _count(topic.due.new),
                 _count(topic.due.learning),
                 _count(topic.due.review),
