@@ -135,9 +135,8 @@ async def test_the_mistakes_show_options_by_the_numbers_picked_on_screen(maker: 
 LONG_TITLE = "Autoregressive versus autoencoding language models, compared"  # 61 cells
 
 
-@drive
-async def test_a_wide_terminal_shows_long_topic_titles_whole(maker: Maker, tmp_path: Path) -> None:
-    folder = tmp_path / "long"
+def long_titled_content(folder: Path) -> Path:
+    """A topic whose title is longer than any column of titles at 80 columns."""
     folder.mkdir()
     (folder / "long.yaml").write_text(
         "topic:\n  id: long\n"
@@ -147,7 +146,12 @@ async def test_a_wide_terminal_shows_long_topic_titles_whole(maker: Maker, tmp_p
         "    front: {en: Q, zh: 问}\n    back: {en: A, zh: 答}\n",
         encoding="utf-8",
     )
-    app = maker.app(content=(folder,))
+    return folder
+
+
+@drive
+async def test_a_wide_terminal_shows_long_topic_titles_whole(maker: Maker, tmp_path: Path) -> None:
+    app = maker.app(content=(long_titled_content(tmp_path / "long"),))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -160,6 +164,15 @@ async def test_a_wide_terminal_shows_long_topic_titles_whole(maker: Maker, tmp_p
         await pilot.resize_terminal(100, 30)
         await settle(pilot)
         assert str(table.get_cell_at(Coordinate(0, 0))) == LONG_TITLE[:53] + "…"  # 34 + 20
+        # mastery per topic: the title beside a 20-cell bar, its percentage and the margins
+        stats = await screen_after(pilot, "s", StatsScreen)
+        assert f"{LONG_TITLE} " in text_of(stats, "#stats-body")  # 61 ≤ 100 − 32 cells
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert LONG_TITLE[:47] + "…" in text_of(stats, "#stats-body")  # 80 − 32 cells
+        await pilot.resize_terminal(50, 24)
+        await settle(pilot)
+        assert LONG_TITLE[:23] + "…" in text_of(stats, "#stats-body")  # never below 24
 
 
 @drive

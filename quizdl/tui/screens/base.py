@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
+from rich.cells import cell_len
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
@@ -55,6 +56,12 @@ class QuizdlScreen(Screen[Any]):
 
     def t(self, key: str, **values: object) -> str:
         return tr(self.lang, key, **values)
+
+    def longest_title(self) -> int:
+        """The cells of the longest topic title in the session's language: how wide a
+        column of titles need be on a terminal wide enough."""
+        titles = self.study.kb.topics.values()
+        return max((cell_len(topic.title.get(self.lang)) for topic in titles), default=0)
 
     def keys_now(self) -> list[Key]:
         """The keys that work at this moment (a screen with phases narrows them)."""

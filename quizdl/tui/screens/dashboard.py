@@ -85,10 +85,7 @@ class DashboardScreen(QuizdlScreen):
     def _topic_width_for(self, screen_width: int) -> int:
         """TOPIC_WIDTH at 80 columns and below; the extra columns of a wider terminal, up to
         the longest title (its titles were cut at 34 cells on a 120-column terminal)."""
-        longest = max(
-            (cell_len(t.title.get(self.lang)) for t in self.study.kb.topics.values()), default=0
-        )
-        return max(TOPIC_WIDTH, min(TOPIC_WIDTH + screen_width - 80, longest))
+        return max(TOPIC_WIDTH, min(TOPIC_WIDTH + screen_width - 80, self.longest_title()))
 
     def _add_columns(self, topic_width: int) -> None:
         # Fixed widths: drawn at once, never re-measured after the first frame.

@@ -21,6 +21,13 @@ from quizdl.tui.widgets.keybar import Key, KeyBar
 from quizdl.tui.widgets.prose import ProseStatic
 
 WEEKS = 26
+MASTERY_BAR = 20
+LABEL_WIDTH = 24
+"""The narrowest column of topic titles under "mastery per topic"; a wider terminal gives
+the titles the room they need."""
+BESIDE_LABEL = 2 + 1 + MASTERY_BAR + 1 + 6 + 2
+"""What a line of "mastery per topic" holds beside its title: the screen's margin, the bar,
+the percentage, the scroll bar."""
 
 
 class StatsScreen(QuizdlScreen):
@@ -35,6 +42,11 @@ class StatsScreen(QuizdlScreen):
         Binding("question_mark", "help", show=False),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: Stats | None = None
+        self.label_width = LABEL_WIDTH
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="stats"):
             yield ProseStatic(self.t("app.opening"), id="stats-body")
@@ -46,7 +58,17 @@ class StatsScreen(QuizdlScreen):
         self.query_one("#stats").focus()
         self.study_call(lambda: compute(study.db, profile, study.clock), self.show, reading=True)
 
+    def on_resize(self) -> None:
+        if self.data is not None and self._label_width() != self.label_width:
+            self.show(self.data)
+
+    def _label_width(self) -> int:
+        room = self.app.size.width - BESIDE_LABEL
+        return max(LABEL_WIDTH, min(room, self.longest_title()))
+
     def show(self, data: Stats) -> None:
+        self.data = data
+        self.label_width = self._label_width()
         t = self.t
         first = data.study_day - timedelta(days=data.study_day.weekday(), weeks=WEEKS - 1)
         per_day = {d.day: d.count for d in data.reviews_per_day if d.day >= first and d.count}
@@ -102,7 +124,8 @@ class StatsScreen(QuizdlScreen):
                     (self._title(topic.topic), topic.mastery or 0.0, fmt.percent(topic.mastery))
                     for topic in data.topics
                 ],
-                width=20,
+                width=MASTERY_BAR,
+                label_width=self.label_width,
             )
         )
         self.query_one("#stats-body", Static).update(Content("\n").join(parts))
