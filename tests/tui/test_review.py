@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 from sqlalchemy import select
+from textual import events
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.pilot import Pilot
@@ -255,6 +256,26 @@ async def test_a_typed_card_checks_what_is_typed(maker: Maker) -> None:
         await pilot.press(*"half")
         await press(pilot, "enter")  # typed cards accept what is listed; "half" is not
         assert screen.face.result is not None and screen.face.result.correct is False
+
+
+@drive
+async def test_keys_read_in_one_burst_edit_the_answer_in_the_order_typed(maker: Maker) -> None:
+    """A learner who types faster than the app reads (it is drawing a frame): "half",
+    backspace twice, "lf" is "half", not "halflf" less two letters (Textual #6605)."""
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "r", "space", "3", "space", "3", "1", "enter", "1", "enter", "enter")
+        screen = await current(pilot)
+        answer = screen.query_one("#answer", Input)
+        assert screen.face is not None and pick_mode(screen.face.item) == "type"
+        await pilot.pause()
+        assert app.focused is answer
+        burst = [*"half", "backspace", "backspace", *"lf", "home", "x", "end", "!"]
+        for key in burst:  # posted at once, none handled before the next is queued
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        assert answer.value == "xhalf!"
 
 
 @drive

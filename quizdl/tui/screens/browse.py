@@ -23,6 +23,7 @@ from quizdl.study.service import Study
 from quizdl.tui import fmt
 from quizdl.tui.screens.base import QuizdlScreen
 from quizdl.tui.widgets.keybar import Key, KeyBar
+from quizdl.tui.widgets.ordered_input import OrderedInput
 from quizdl.tui.widgets.prose import ProseStatic
 
 SHOWN = 2000  # rows drawn at most; the count says how many matched
@@ -64,7 +65,7 @@ class BrowseScreen(QuizdlScreen):
         self.browser: CardBrowser | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(self.query_text, id="search", placeholder=self.t("browse.placeholder"))
+        yield OrderedInput(self.query_text, id="search", placeholder=self.t("browse.placeholder"))
         yield ProseStatic(id="browse-count")
         yield DataTable(id="cards", cursor_type="row", zebra_stripes=True)
         yield KeyBar(self.KEYS, self.lang)

@@ -28,6 +28,7 @@ from quizdl.tui.widgets.card_text import (
     result_lines,
 )
 from quizdl.tui.widgets.keybar import Key, KeyBar
+from quizdl.tui.widgets.ordered_input import OrderedInput
 from quizdl.tui.widgets.prose import ProseStatic
 
 DEFAULT_COUNT = 10
@@ -87,13 +88,13 @@ class QuizScreen(QuizdlScreen):
             )
             with Horizontal(id="quiz-count-row"):
                 yield Label(self.t("quiz.count"))
-                yield Input(str(DEFAULT_COUNT), id="quiz-count", type="integer")
+                yield OrderedInput(str(DEFAULT_COUNT), id="quiz-count", type="integer")
                 yield Checkbox(self.t("quiz.count_in_schedule"), False, id="quiz-counted")
                 yield Button(self.t("quiz.start"), id="quiz-start", variant="primary")
         yield Static(id="quiz-head")
         with VerticalScroll(id="quiz-scroll"):
             yield ProseStatic(id="quiz-card")
-        yield Input(id="quiz-answer", placeholder=self.t("review.type_here"))
+        yield OrderedInput(id="quiz-answer", placeholder=self.t("review.type_here"))
         yield KeyBar([K_TOGGLE, K_MOVE, K_START, K_HELP, K_BACK], self.lang, id="quiz-keys")
 
     def on_mount(self) -> None:

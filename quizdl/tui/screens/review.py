@@ -33,6 +33,7 @@ from quizdl.tui.screens.review_phase import (
 )
 from quizdl.tui.widgets.card_text import CardFace, pick_mode
 from quizdl.tui.widgets.keybar import Key, KeyBar
+from quizdl.tui.widgets.ordered_input import OrderedInput
 from quizdl.tui.widgets.prose import ProseStatic
 
 
@@ -71,7 +72,7 @@ class ReviewScreen(QuizdlScreen):
         yield Static(id="review-head")
         with VerticalScroll(id="card-scroll"):
             yield ProseStatic(id="card")
-        yield Input(id="answer", placeholder=self.t("review.type_here"))
+        yield OrderedInput(id="answer", placeholder=self.t("review.type_here"))
         yield Static(id="rating")
         yield KeyBar([K_END, K_HELP], self.lang, id="review-keys")
 

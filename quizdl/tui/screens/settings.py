@@ -18,6 +18,7 @@ from quizdl.study.profile_settings import BadSetting, changed_settings, save_set
 from quizdl.study.settings import StudySettings
 from quizdl.tui.screens.base import QuizdlScreen
 from quizdl.tui.widgets.keybar import Key, KeyBar
+from quizdl.tui.widgets.ordered_input import OrderedInput
 
 LANGUAGES: list[tuple[str, Lang]] = [("English", "en"), ("中文", "zh")]
 # (input id, StudySettings field, i18n key, type)
@@ -59,7 +60,7 @@ class SettingsScreen(QuizdlScreen):
                 )
                 for input_id, field, words, kind in NUMBERS:
                     yield Label(self.t(words))
-                    yield Input(
+                    yield OrderedInput(
                         str(getattr(current, field)),
                         id=input_id,
                         type="integer" if kind is int else "number",
