@@ -73,6 +73,16 @@ async def first_card(pilot: Pilot[None]) -> ReviewScreen:
     return screen
 
 
+async def typed_card(pilot: Pilot[None]) -> ReviewScreen:
+    """From the app's start: through the sample's basic, cloze, one-choice (1, then accept)
+    and several-choice (1, check, accept) cards to its typed card, whose answer line waits."""
+    await settle(pilot)
+    await press(pilot, "r", "space", "3", "space", "3", "1", "enter", "1", "enter", "enter")
+    screen = await current(pilot)
+    assert screen.face is not None and pick_mode(screen.face.item) == "type"
+    return screen
+
+
 @drive
 async def test_a_whole_review_of_every_kind_is_stored(maker: Maker) -> None:
     app = maker.app()
@@ -245,12 +255,7 @@ async def test_bury_and_suspend_take_the_card_out_of_today(maker: Maker) -> None
 async def test_a_typed_card_checks_what_is_typed(maker: Maker) -> None:
     app = maker.app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        # basic, cloze, one choice (1, then accept), several choices (1, check, accept)
-        await press(pilot, "r", "space", "3", "space", "3", "1", "enter", "1", "enter", "enter")
-        screen = await current(pilot)
-        assert screen.face is not None
-        assert pick_mode(screen.face.item) == "type"
+        screen = await typed_card(pilot)
         await press(pilot, "enter")  # an empty line is not an answer
         assert screen.face.result is None
         await pilot.press(*"half")
@@ -264,11 +269,8 @@ async def test_keys_read_in_one_burst_edit_the_answer_in_the_order_typed(maker: 
     backspace twice, "lf" is "half", not "halflf" less two letters (Textual #6605)."""
     app = maker.app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await press(pilot, "r", "space", "3", "space", "3", "1", "enter", "1", "enter", "enter")
-        screen = await current(pilot)
+        screen = await typed_card(pilot)
         answer = screen.query_one("#answer", Input)
-        assert screen.face is not None and pick_mode(screen.face.item) == "type"
         await pilot.pause()
         assert app.focused is answer
         burst = [*"half", "backspace", "backspace", *"lf", "home", "x", "end", "!"]
@@ -284,10 +286,7 @@ async def test_the_key_bar_follows_the_answer_line_and_enter_goes_back_to_it(
 ) -> None:
     app = maker.app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await press(pilot, "r", "space", "3", "space", "3", "1", "enter", "1", "enter", "enter")
-        screen = await current(pilot)
-        assert screen.face is not None and pick_mode(screen.face.item) == "type"
+        screen = await typed_card(pilot)
         keys = screen.query_one("#review-keys", KeyBar)
         bar = text_of(screen, "#review-keys")
         assert isinstance(app.focused, Input)  # on a new typed card, letters go to the line
