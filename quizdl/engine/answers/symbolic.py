@@ -7,7 +7,9 @@ never reaches sympify or parse_expr.
 sympy evaluates exact numbers eagerly and its time grows fast with the size of an
 expression, so a tree is first checked to be small enough for it (`fits_sympy`, and tighter
 limits for the confirmation), and a constant power whose exact value would be large is built
-from its float value instead. Sigmoid is written as 1/(1 + exp(-x)), as in most textbooks.
+from its float value instead. For the confirmation, sigmoid is 1/(1 + exp(-x)), as in most
+textbooks; the echo draws it as σ(x), as the learner typed it (its exponential form turned
+σ(x)(1 − σ(x)) into a tower of fractions five lines high).
 """
 
 from __future__ import annotations
@@ -59,7 +61,8 @@ def pretty(node: nodes.Node, variables: tuple[str, ...]) -> str:
     import sympy
 
     try:
-        return drawn(str(sympy.pretty(to_sympy(node, variables), use_unicode=True)))
+        drawing = to_sympy(node, variables, sigmoid_drawn=True)
+        return drawn(str(sympy.pretty(drawing, use_unicode=True)))
     except Exception:  # sympy raises many kinds of errors; the one-line form always works
         return drawn(show(node))
 
@@ -100,21 +103,25 @@ def equivalent(a: nodes.Node, b: nodes.Node, variables: tuple[str, ...]) -> bool
 
 
 @lru_cache(maxsize=256)
-def to_sympy(node: nodes.Node, variables: tuple[str, ...]) -> Any:
+def to_sympy(node: nodes.Node, variables: tuple[str, ...], *, sigmoid_drawn: bool = False) -> Any:
     """The sympy expression of `node`. A constant part with a function in it, such as
     tanh(2) or ln(3), becomes a symbol named after it: sympy would spend long on the
     exact value, the drawing shows it as typed, and an identity that holds for any value of
-    such a symbol holds for its actual value, so the confirmation stays sound."""
+    such a symbol holds for its actual value, so the confirmation stays sound.
+    `sigmoid_drawn`: sigmoid is an undefined function σ, for drawing only (sympy knows
+    nothing of it, so it cannot confirm an identity with it)."""
     import sympy
 
     symbols = {name: sympy.Symbol(name, real=True) for name in variables}
-    return _Builder(sympy, symbols).build(node)
+    sigmoid = sympy.Function("σ") if sigmoid_drawn else None
+    return _Builder(sympy, symbols, sigmoid).build(node)
 
 
 class _Builder:
-    def __init__(self, sp: Any, symbols: dict[str, Any]) -> None:
+    def __init__(self, sp: Any, symbols: dict[str, Any], sigmoid: Any = None) -> None:
         self.sp = sp
         self.symbols = symbols
+        self.sigmoid = sigmoid
 
     def build(self, node: nodes.Node) -> Any:
         sp = self.sp
@@ -148,6 +155,8 @@ class _Builder:
             case nodes.Call(name, args):
                 built = [self.build(arg) for arg in args]
                 if name == "sigmoid":
+                    if self.sigmoid is not None:
+                        return self.sigmoid(built[0])
                     return 1 / (1 + sp.exp(-built[0]))
                 if name in ("max", "min"):  # unevaluated: comparing terms is slow in sympy
                     return (sp.Max if name == "max" else sp.Min)(*built, evaluate=False)

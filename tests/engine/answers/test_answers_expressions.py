@@ -127,6 +127,22 @@ def test_two_dimensional_echo() -> None:
 
 
 @pytest.mark.parametrize(
+    ("typed", "echo"),
+    [
+        ("sigma(x)*(1-sigma(x))", "(1 − σ(x))⋅σ(x)"),
+        ("σ(x)(1-σ(x))", "(1 − σ(x))⋅σ(x)"),
+        ("sigmoid(x) - sigmoid(x)^2", "   2          \n− σ (x) + σ(x)"),
+    ],
+)
+def test_sigmoid_is_echoed_as_typed_and_still_confirmed(typed: str, echo: str) -> None:
+    """σ is drawn as σ, not as 1/(1 + ℯ^−x), which made σ(x)(1 − σ(x)) a tower of fractions
+    five lines high; the symbolic confirmation still sees its exponential form."""
+    verdict = check(expression_question("exp(-x)/(1+exp(-x))^2"), typed)
+    assert verdict.correct is True
+    assert verdict.interpreted == echo  # confirmed by sympy: no "test points" note
+
+
+@pytest.mark.parametrize(
     ("typed", "fragment"),
     [
         ("y", "unknown name 'y' at position 1 (the variables here: x)"),
