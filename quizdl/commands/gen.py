@@ -105,7 +105,7 @@ def verdict_json(question: Question, raw: str, lang: Lang) -> dict[str, Any]:
         "given": raw,
         "correct": verdict.correct,
         "interpreted": verdict.interpreted,
-        "reason": verdict.reason,
+        "reason": verdict.reason_in(lang),
         "diagnosis": diagnosis,
         "suggested_rating": verdict.suggested_rating or None,
     }

@@ -16,7 +16,11 @@ MAX_ANSWER = 10_000  # characters; a longer answer is not read
 
 def grade(item: Item, raw: str, lang: Lang, *, hinted: bool = False) -> AnswerResult:
     if len(raw) > MAX_ANSWER:
-        return _unreadable(f"the answer is longer than {MAX_ANSWER:,} characters")
+        return _unreadable(
+            lang,
+            f"the answer is longer than {MAX_ANSWER:,} characters",
+            f"答案超过了 {MAX_ANSWER:,} 个字符",
+        )
     card = item.card
     if item.question is not None:
         return _generated(item, raw, lang, hinted)
@@ -26,11 +30,15 @@ def grade(item: Item, raw: str, lang: Lang, *, hinted: bool = False) -> AnswerRe
         return _typed(card, raw, lang)
     if isinstance(card, OrderingCard):
         return _ordering(item, card, raw, lang)
-    return _unreadable(f"a {card.kind} card is rated, not answered: send a rating from 1 to 4")
+    return _unreadable(
+        lang,
+        f"a {card.kind} card is rated, not answered: send a rating from 1 to 4",
+        f"{card.kind} 卡片只评分，不作答：请给出 1 到 4 的评分",
+    )
 
 
-def _unreadable(reason: str) -> AnswerResult:
-    return AnswerResult(None, "", None, "", [], None, reason)
+def _unreadable(lang: Lang, en: str, zh: str) -> AnswerResult:
+    return AnswerResult(None, "", None, "", [], None, zh if lang == "zh" else en)
 
 
 def _rating(correct: bool, hinted: bool = False) -> int:
@@ -53,7 +61,7 @@ def _generated(item: Item, raw: str, lang: Lang, hinted: bool) -> AnswerResult:
         expected=expected_text(item, lang),
         solution=[step.render(lang) for step in draft.solution],
         suggested_rating=verdict.suggested_rating or None,
-        reason=verdict.reason,
+        reason=verdict.reason_in(lang),
     )
 
 
@@ -100,7 +108,12 @@ def _choice(item: Item, card: ChoiceCard, raw: str, lang: Lang) -> AnswerResult:
     if not labels or unknown:
         shown = ", ".join(by_label)
         found = f"{unknown[0]!r}" if unknown else "nothing"
-        return _unreadable(f"expected option letters among {shown}, found {found}")
+        found_zh = f"却是 {unknown[0]!r}" if unknown else "却什么也没有"
+        return _unreadable(
+            lang,
+            f"expected option letters among {shown}, found {found}",
+            f"应为 {shown} 中的选项字母，{found_zh}",
+        )
     picked = {by_label[label] for label in labels}
     right = set(card.answers)
     correct = picked == right
@@ -127,7 +140,7 @@ def normalise(text: str, case_sensitive: bool) -> str:
 def _typed(card: TypedCard, raw: str, lang: Lang) -> AnswerResult:
     given = normalise(raw, card.case_sensitive)
     if not given:
-        return _unreadable("the answer is empty")
+        return _unreadable(lang, "the answer is empty", "答案为空")
     accepted = [normalise(a, card.case_sensitive) for a in card.accept]
     correct = given in accepted
     diagnosis = None
@@ -160,7 +173,9 @@ def _ordering(item: Item, card: OrderingCard, raw: str, lang: Lang) -> AnswerRes
     numbers = [int(p) for p in parts if p.isdigit()]
     if len(numbers) != len([p for p in parts if p]) or sorted(numbers) != list(range(1, n + 1)):
         return _unreadable(
-            f"expected the numbers 1 to {n}, each once, in the right order (e.g. 2 1 3)"
+            lang,
+            f"expected the numbers 1 to {n}, each once, in the right order (e.g. 2 1 3)",
+            f"请按正确顺序写出 1 到 {n} 的数字，每个一次（例如 2 1 3）",
         )
     chosen = [item.order[k - 1] for k in numbers]
     right_places = sum(1 for position, index in enumerate(chosen) if position == index)

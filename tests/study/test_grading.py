@@ -96,3 +96,33 @@ def test_a_question_that_asks_for_3_significant_figures_shows_its_answer_to_3(
                 if float(value) != round(float(value)) and figures(part) > 3:
                     longer.append((card_id, seed, shown))
     assert asked >= 100 and longer == []
+
+
+def plain_item(kb: KnowledgeBase, kind: str) -> Item:
+    card_id = next(c for c, card in kb.cards.items() if card.kind == kind)
+    entry = Entry(card_id, card_id.split("/")[0], kb.cards[card_id].source.section, 0, None)
+    return make_item(entry, kb, random.Random(0))
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw", "english", "chinese"),
+    [
+        ("typed", "   ", "the answer is empty", "答案为空"),
+        ("typed", "x" * 10_001, "longer than 10,000 characters", "超过了 10,000 个字符"),
+        ("choice", "?", "expected option letters among a, b", "中的选项字母，却是 '?'"),
+        ("ordering", "1 1", "expected the numbers 1 to", "请按正确顺序写出 1 到"),
+        ("basic", "anything", "a basic card is rated, not answered", "basic 卡片只评分，不作答"),
+        ("sigmoid", "sigma(x", "missing ')'", "缺少对应的 ')'"),
+    ],
+)
+def test_an_answer_that_cannot_be_read_is_explained_in_the_sessions_language(
+    shipped: KnowledgeBase, kind: str, raw: str, english: str, chinese: str
+) -> None:
+    if kind == "sigmoid":  # a generated question answered with an expression
+        item = generated_item(shipped, "deep-learning/gen-sigmoid-derivative-symbolic", 0)
+    else:
+        item = plain_item(shipped, kind)
+    said = {lang: grade(item, raw, lang) for lang in ("en", "zh")}
+    assert said["en"].correct is None and said["zh"].correct is None
+    assert english in said["en"].reason
+    assert chinese in said["zh"].reason

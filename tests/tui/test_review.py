@@ -344,9 +344,16 @@ async def test_sigterm_quits_as_ctrl_q_does(maker: Maker) -> None:
     assert len(ended) == 1 and ended[0] is not None
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "Could not read this: unknown name 'apples' at position 4"),
+        ("zh", "无法读取：第 4 个字符处的名称 'apples' 无法识别"),
+    ],
+)
 @drive
-async def test_a_topic_review_and_an_unreadable_number(maker: Maker) -> None:
-    app = maker.app()
+async def test_a_topic_review_and_an_unreadable_number(maker: Maker, lang: Lang, said: str) -> None:
+    app = maker.app(lang=lang)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press(pilot, "down", "t")  # the second topic: generated questions only
@@ -359,7 +366,7 @@ async def test_a_topic_review_and_an_unreadable_number(maker: Maker) -> None:
         assert screen.face.result is None
         assert screen.face.unreadable
         shown = str(screen.query_one("#card", Static).render())
-        assert "Could not read this" in shown
+        assert said in shown
         assert isinstance(app.focused, Input)  # the learner corrects the line
     assert reviews(maker) == []
 

@@ -17,7 +17,7 @@ from quizdl.engine.answers import diagnose
 from quizdl.engine.answers.errors import Unreadable
 from quizdl.engine.answers.evaluate import number_value
 from quizdl.engine.answers.expression import check_expression
-from quizdl.engine.answers.lexer import MAX_CHARS
+from quizdl.engine.answers.lexer import MAX_CHARS, too_long
 from quizdl.engine.answers.nodes import Neg, Node, Num, drawn, show
 from quizdl.engine.answers.parse import read_number, read_vector
 from quizdl.engine.answers.verdict import Outcome, Verdict
@@ -41,7 +41,7 @@ def check(question: Question, raw: str, *, hinted: bool = False) -> Verdict:
         else:
             raise ValueError(f"unknown answer kind {draft.kind!r}")
     except Unreadable as error:
-        return Verdict.unreadable(str(error))
+        return Verdict.unreadable(error)
     return outcome.verdict(hinted=hinted)
 
 
@@ -87,10 +87,10 @@ def _check_vector(draft: Draft, raw: str) -> Outcome:
 
 def _check_choice(draft: Draft, raw: str) -> Outcome:
     if len(raw) > MAX_CHARS:
-        raise Unreadable(f"answer too long ({len(raw):,} characters; at most {MAX_CHARS:,})")
+        raise too_long(len(raw))
     typed = _fold(raw)
     if not typed:
-        raise Unreadable("empty answer")
+        raise Unreadable("empty answer", "答案为空")
     keys = {key.casefold(): key for key, _ in draft.choices}
     chosen = keys.get(typed.strip("()[] ").rstrip(".)").strip())
     if chosen is None:
@@ -103,7 +103,8 @@ def _check_choice(draft: Draft, raw: str) -> Outcome:
                 break
     if chosen is None:
         if draft.choices:
-            raise Unreadable(f"not one of the choices ({', '.join(keys.values())})")
+            listed = ", ".join(keys.values())
+            raise Unreadable(f"not one of the choices ({listed})", f"不是选项之一（{listed}）")
         chosen = typed  # a question without listed choices: compare with the key only
     if chosen.casefold() == str(draft.answer).casefold():
         return Outcome(True, chosen)

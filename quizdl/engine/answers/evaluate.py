@@ -17,7 +17,16 @@ from quizdl.engine.answers.parse import read_number, read_vector
 
 
 class Undefined(ArithmeticError):
-    """The value does not exist as a finite real number; the message says why."""
+    """The value does not exist as a finite real number; the message says why, in English
+    (str) and in Chinese (`zh`)."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+
+
+def _too_large() -> Undefined:
+    return Undefined("too large to be a number", "数值太大，超出了可表示的范围")
 
 
 def parse_number(raw: str) -> float:
@@ -34,7 +43,7 @@ def number_value(node: nodes.Node) -> float:
     try:
         return evaluate(node, {})
     except Undefined as error:
-        raise Unreadable(str(error)) from None
+        raise Unreadable(str(error), error.zh) from None
 
 
 def sigmoid(x: float) -> float:
@@ -46,19 +55,24 @@ def sigmoid(x: float) -> float:
 
 def _ln(x: float) -> float:
     if x <= 0:
-        raise Undefined(f"ln of {x:g} is not a real number (ln needs a positive number)")
+        raise Undefined(
+            f"ln of {x:g} is not a real number (ln needs a positive number)",
+            f"ln({x:g}) 不是实数（ln 的参数须为正数）",
+        )
     return math.log(x)
 
 
 def _sqrt(x: float) -> float:
     if x < 0:
-        raise Undefined(f"the square root of {x:g} is not a real number")
+        raise Undefined(f"the square root of {x:g} is not a real number", f"{x:g} 的平方根不是实数")
     return math.sqrt(x)
 
 
 def _exp(x: float) -> float:
     if x > 709.0:  # exp(709.78...) is the largest finite double
-        raise Undefined("too large: exp of more than 709 overflows")
+        raise Undefined(
+            "too large: exp of more than 709 overflows", "数值太大：exp 的参数超过 709 会溢出"
+        )
     return math.exp(x)
 
 
@@ -81,7 +95,7 @@ def evaluate(node: nodes.Node, env: Mapping[str, float]) -> float:
     """The value of `node` with variables from `env`; raises Undefined."""
     value = _value(node, env)
     if not math.isfinite(value):
-        raise Undefined("too large to be a number")
+        raise _too_large()
     return value
 
 
@@ -108,7 +122,7 @@ def _value(node: nodes.Node, env: Mapping[str, float]) -> float:
                 value = _value(factor, env)
                 if divided:
                     if value == 0.0:
-                        raise Undefined("division by zero")
+                        raise Undefined("division by zero", "除以零")
                     result /= value
                 else:
                     result *= value
@@ -124,25 +138,29 @@ def _value(node: nodes.Node, env: Mapping[str, float]) -> float:
             try:
                 return _finite(_FUNCTIONS[name](values[0]))
             except OverflowError:  # sinh, cosh
-                raise Undefined("too large to be a number") from None
+                raise _too_large() from None
     raise AssertionError(f"unknown node {node!r}")  # pragma: no cover - Node is a closed union
 
 
 def _power(base: float, exponent: float) -> float:
     if base == 0.0 and exponent < 0:
-        raise Undefined("division by zero (0 to a negative power)")
+        raise Undefined("division by zero (0 to a negative power)", "除以零（0 的负数次幂）")
     try:
         return _finite(math.pow(base, exponent))
     except OverflowError:
-        raise Undefined("too large to be a number") from None
+        raise _too_large() from None
     except ValueError:
         shown = f"({base:g})" if base < 0 else f"{base:g}"
-        raise Undefined(f"{shown}^{exponent:g} is not a real number") from None
+        power = f"{shown}^{exponent:g}"
+        raise Undefined(f"{power} is not a real number", f"{power} 不是实数") from None
 
 
 def _finite(value: float) -> float:
     if math.isinf(value):
-        raise Undefined("too large to be a number")
+        raise _too_large()
     if math.isnan(value):
-        raise Undefined("not a number (an undefined operation such as ∞ − ∞)")
+        raise Undefined(
+            "not a number (an undefined operation such as ∞ − ∞)",
+            "不是数（出现了 ∞ − ∞ 这类没有定义的运算）",
+        )
     return value

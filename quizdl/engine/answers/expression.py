@@ -46,7 +46,10 @@ def check_expression(draft: Draft, raw: str) -> Outcome:
     theirs = values_at_points(expected, variables)
     agreement = agree(mine, theirs)
     if not agreement.compared:
-        raise Unreadable("could not evaluate the expression at any test point")
+        raise Unreadable(
+            "could not evaluate the expression at any test point",
+            "在所有测试点上都无法计算这个表达式",
+        )
     echo = symbolic.pretty(learner, variables)
     if agreement.equal:
         if symbolic.equivalent(learner, expected, variables):
@@ -96,7 +99,8 @@ def _constant_value(node: Node) -> None:
     try:
         evaluate(node, {})
     except Undefined as error:
-        raise Unreadable(f"{error} (in {show(node)})") from None
+        part = show(node)
+        raise Unreadable(f"{error} (in {part})", f"{error.zh}（在 {part} 中）") from None
 
 
 @lru_cache(maxsize=16)

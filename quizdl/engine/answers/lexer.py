@@ -98,7 +98,7 @@ class Token:
 
 def normalize(raw: str) -> Source:
     if len(raw) > MAX_CHARS:
-        raise Unreadable(f"answer too long ({len(raw):,} characters; at most {MAX_CHARS:,})")
+        raise too_long(len(raw))
     out: list[str] = []
     origin: list[int] = []
 
@@ -129,7 +129,8 @@ def normalize(raw: str) -> Source:
         if "⁄" in folded:  # a vulgar fraction such as ½ (NFKC gives 1⁄2)
             if after_digit():
                 raise Unreadable(
-                    f"mixed number at position {i + 1}: write 2½ as 2.5 or 5/2, for example"
+                    f"mixed number at position {i + 1}: write 2½ as 2.5 or 5/2, for example",
+                    f"第 {i + 1} 个字符处是带分数：请把 2½ 写成 2.5 或 5/2 这样的形式",
                 )
             emit("(" + folded.replace("⁄", "/") + ")", i)
         elif ch in _INVISIBLE:
@@ -181,15 +182,28 @@ def tokenize(
             tokens.append(Token("op", ch, at, spaced, ch))
             i += 1
         else:
-            raise Unreadable(f"unexpected character {ch!r} at position {at}")
+            raise Unreadable(
+                f"unexpected character {ch!r} at position {at}",
+                f"第 {at} 个字符 {ch!r} 无法识别",
+            )
         spaced = False
     if len(tokens) > MAX_TOKENS:
         raise _too_many_tokens()
     return tokens
 
 
+def too_long(chars: int) -> Unreadable:
+    return Unreadable(
+        f"answer too long ({chars:,} characters; at most {MAX_CHARS:,})",
+        f"答案太长（{chars:,} 个字符；最多 {MAX_CHARS:,} 个）",
+    )
+
+
 def _too_many_tokens() -> Unreadable:
-    return Unreadable(f"answer too long (more than {MAX_TOKENS:,} symbols)")
+    return Unreadable(
+        f"answer too long (more than {MAX_TOKENS:,} symbols)",
+        f"答案太长（超过 {MAX_TOKENS:,} 个符号）",
+    )
 
 
 def _is_digits(text: str) -> bool:
@@ -266,10 +280,13 @@ def _names(
             shown_end = run_end
             while shown_end < len(text) and (text[shown_end].isalnum() or text[shown_end] == "_"):
                 shown_end += 1
-            message = f"unknown name {text[start:shown_end]!r} at position {source.position(start)}"
+            name, at = text[start:shown_end], source.position(start)
+            message = f"unknown name {name!r} at position {at}"
+            message_zh = f"第 {at} 个字符处的名称 {name!r} 无法识别"
             if variables:
                 message += f" (the variables here: {', '.join(variables)})"
-            raise Unreadable(message)
+                message_zh += f"（这里的变量：{', '.join(variables)}）"
+            raise Unreadable(message, message_zh)
         found.append(best)
         i = best[2]
     return found

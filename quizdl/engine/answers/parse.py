@@ -46,6 +46,7 @@ MAX_DEPTH = 50
 _CLOSING = {"(": ")", "[": "]"}
 _ARITY = {"max": 2, "min": 2}  # at least this many arguments; every other function takes one
 _DECIMAL_HINT = "write decimals with '.', e.g. 0.5, and thousands as 1,234 or 1 234"
+_DECIMAL_HINT_ZH = "小数请用 '.'，例如 0.5；千位分隔写成 1,234 或 1 234"
 
 
 def read_number(raw: str) -> Node:
@@ -69,7 +70,7 @@ def read_vector(raw: str) -> tuple[Node, ...]:
     else:
         items = _split_spaced(inner)
     if not items:
-        raise Unreadable("empty answer: no numbers found")
+        raise Unreadable("empty answer: no numbers found", "答案为空：没有找到数字")
     return tuple(_Parser(item).parse() for item in items)
 
 
@@ -81,7 +82,7 @@ class _Parser:
 
     def parse(self) -> Node:
         if not self.tokens:
-            raise Unreadable("empty answer")
+            raise Unreadable("empty answer", "答案为空")
         node = self.sum()
         if self.i < len(self.tokens):
             raise self.unexpected(self.tokens[self.i])
@@ -100,7 +101,8 @@ class _Parser:
         if self.i >= len(self.tokens):
             last = self.tokens[-1]
             raise Unreadable(
-                f"the answer stops too early: something is missing after {last.shown!r}"
+                f"the answer stops too early: something is missing after {last.shown!r}",
+                f"答案没有写完：{last.shown!r} 之后还缺少内容",
             )
         token = self.tokens[self.i]
         self.i += 1
@@ -110,18 +112,25 @@ class _Parser:
         self.depth += 1
         if self.depth > MAX_DEPTH:
             raise Unreadable(
-                f"nested too deeply (more than {MAX_DEPTH} levels) at position {token.at}"
+                f"nested too deeply (more than {MAX_DEPTH} levels) at position {token.at}",
+                f"第 {token.at} 个字符处嵌套太深（超过 {MAX_DEPTH} 层）",
             )
 
     def unexpected(self, token: Token) -> Unreadable:
-        message = f"unexpected {token.shown!r} at position {token.at}"
+        shown, at = token.shown, token.at
+        if token.kind == "num":
+            return Unreadable(
+                f"missing operator before {shown!r} at position {at}",
+                f"第 {at} 个字符处的 {shown!r} 前面缺少运算符",
+            )
+        message = f"unexpected {shown!r} at position {at}"
+        message_zh = f"第 {at} 个字符处不应出现 {shown!r}"
         if token.text in (",", ";"):
             message += f" ({_DECIMAL_HINT})"
+            message_zh += f"（{_DECIMAL_HINT_ZH}）"
         elif token.text in (")", "]"):
-            message += " (nothing to close)"
-        elif token.kind == "num":
-            message = f"missing operator before {token.shown!r} at position {token.at}"
-        return Unreadable(message)
+            return _nothing_to_close(token)
+        return Unreadable(message, message_zh)
 
     # -- grammar
 
@@ -203,13 +212,10 @@ class _Parser:
     def close(self, opening: Token) -> None:
         want = _CLOSING[opening.text]
         if self.i >= len(self.tokens):
-            raise Unreadable(f"missing {want!r} for the {opening.shown!r} at position {opening.at}")
+            raise _missing_closing(opening)
         token = self.tokens[self.i]
         if not (token.kind == "op" and token.text == want):
-            raise Unreadable(
-                f"expected {want!r} to close the {opening.shown!r} at position {opening.at}, "
-                f"found {token.shown!r} at position {token.at}"
-            )
+            raise _wrong_closing(opening, token)
         self.i += 1
 
     def call(self, function: Token) -> Node:
@@ -231,13 +237,19 @@ class _Parser:
         else:
             raise Unreadable(
                 f"{function.shown!r} at position {function.at} needs an argument, "
-                f"e.g. {function.shown}(x)"
+                f"e.g. {function.shown}(x)",
+                f"第 {function.at} 个字符处的 {function.shown!r} 需要参数，"
+                f"例如 {function.shown}(x)",
             )
         self.depth -= 1
         least = _ARITY.get(function.text, 1)
         if len(args) < least or (least == 1 and len(args) > 1):
             wanted = f"at least {least} arguments" if least > 1 else "one argument"
-            raise Unreadable(f"{function.shown!r} at position {function.at} takes {wanted}")
+            wanted_zh = f"至少 {least} 个参数" if least > 1 else "一个参数"
+            raise Unreadable(
+                f"{function.shown!r} at position {function.at} takes {wanted}",
+                f"第 {function.at} 个字符处的 {function.shown!r} 需要{wanted_zh}",
+            )
         node: Node = Call(function.text, tuple(args))
         return node if power is None else Power(node, power)
 
@@ -249,16 +261,20 @@ class _Parser:
                 number = self.tokens[self.i + pattern.index("num")]
                 self.i += len(pattern) - 1  # the argument's "(" is left for the caller
                 return _number(number)
+        name = function.shown
         raise Unreadable(
-            f"after {function.shown + '^'!r} at position {function.at} write a whole power and "
-            f"then the argument in brackets, e.g. {function.shown}^2(x); or write "
-            f"{function.shown}(x)^2"
+            f"after {name + '^'!r} at position {function.at} write a whole power and "
+            f"then the argument in brackets, e.g. {name}^2(x); or write {name}(x)^2",
+            f"第 {function.at} 个字符处的 {name + '^'!r} 后面请写一个整数次幂，再写括号里的"
+            f"参数，例如 {name}^2(x)；也可以写成 {name}(x)^2",
         )
 
 
 def _number(token: Token) -> Num:
     if float(token.text) == float("inf"):
-        raise Unreadable(f"number too large at position {token.at}")
+        raise Unreadable(
+            f"number too large at position {token.at}", f"第 {token.at} 个字符处的数太大"
+        )
     return Num(token.text)
 
 
@@ -271,20 +287,37 @@ def _check_brackets(tokens: list[Token]) -> None:
             open_brackets.append(token)
         elif token.text in (")", "]"):
             if not open_brackets:
-                raise Unreadable(
-                    f"unexpected {token.shown!r} at position {token.at} (nothing to close)"
-                )
+                raise _nothing_to_close(token)
             opening = open_brackets.pop()
             if _CLOSING[opening.text] != token.text:
-                raise Unreadable(
-                    f"expected {_CLOSING[opening.text]!r} to close the {opening.shown!r} at "
-                    f"position {opening.at}, found {token.shown!r} at position {token.at}"
-                )
+                raise _wrong_closing(opening, token)
     if open_brackets:
-        opening = open_brackets[-1]
-        raise Unreadable(
-            f"missing {_CLOSING[opening.text]!r} for the {opening.shown!r} at position {opening.at}"
-        )
+        raise _missing_closing(open_brackets[-1])
+
+
+def _nothing_to_close(token: Token) -> Unreadable:
+    return Unreadable(
+        f"unexpected {token.shown!r} at position {token.at} (nothing to close)",
+        f"第 {token.at} 个字符处的 {token.shown!r} 前面没有要闭合的括号",
+    )
+
+
+def _missing_closing(opening: Token) -> Unreadable:
+    want = _CLOSING[opening.text]
+    return Unreadable(
+        f"missing {want!r} for the {opening.shown!r} at position {opening.at}",
+        f"第 {opening.at} 个字符处的 {opening.shown!r} 缺少对应的 {want!r}",
+    )
+
+
+def _wrong_closing(opening: Token, token: Token) -> Unreadable:
+    want = _CLOSING[opening.text]
+    return Unreadable(
+        f"expected {want!r} to close the {opening.shown!r} at position {opening.at}, "
+        f"found {token.shown!r} at position {token.at}",
+        f"第 {opening.at} 个字符处的 {opening.shown!r} 应由 {want!r} 闭合，"
+        f"但第 {token.at} 个字符处是 {token.shown!r}",
+    )
 
 
 def _depths(tokens: list[Token]) -> list[int]:
@@ -323,7 +356,10 @@ def _split(tokens: list[Token], separator: str) -> list[list[Token]]:
     for token, depth in zip(tokens, _depths(tokens), strict=True):
         if depth == 0 and token.kind == "op" and token.text == separator:
             if not items[-1]:
-                raise Unreadable(f"missing number before {token.shown!r} at position {token.at}")
+                raise Unreadable(
+                    f"missing number before {token.shown!r} at position {token.at}",
+                    f"第 {token.at} 个字符处的 {token.shown!r} 前面缺少数字",
+                )
             items.append([])
         else:
             items[-1].append(token)

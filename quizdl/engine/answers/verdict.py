@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from quizdl.engine.answers.errors import Unreadable
 from quizdl.engine.question import Mistake
-from quizdl.kb.text import Text
+from quizdl.kb.text import Lang, Text
 
 NO_RATING, AGAIN, HARD, GOOD = 0, 1, 2, 3
 
@@ -25,10 +26,16 @@ class Verdict:
     """A generic diagnosis when no declared mistake matched (power of ten, sign, ...)."""
     suggested_rating: int
     """1 Again if wrong, 3 Good if right, 2 Hard if right after a hint, 0 if unreadable."""
+    reason_zh: str = ""
+    """`reason` in Chinese."""
 
     @classmethod
-    def unreadable(cls, reason: str) -> Verdict:
-        return cls(None, "", reason, None, None, NO_RATING)
+    def unreadable(cls, error: Unreadable) -> Verdict:
+        return cls(None, "", str(error), None, None, NO_RATING, error.said("zh"))
+
+    def reason_in(self, lang: Lang) -> str:
+        """Why the answer could not be read, in `lang`; empty when it was read."""
+        return self.reason_zh if lang == "zh" and self.reason_zh else self.reason
 
 
 @dataclass(frozen=True, slots=True)
