@@ -293,6 +293,11 @@ STRINGS: dict[str, Words] = {
         "learning cards are left out).",
         "还没有复习过处于复习阶段的卡片：真实记忆保持率只统计这些卡片（新卡片和学习中的卡片不计入）。",
     ),
+    "stats.no_intervals": _t(
+        "No card is in review yet: the distribution counts only those (new and learning cards "
+        "are left out).",
+        "还没有处于复习阶段的卡片：间隔分布只统计这些卡片（新卡片和学习中的卡片不计入）。",
+    ),
     # settings
     "settings.title": _t("Settings", "设置"),
     "settings.language": _t("Language", "语言"),

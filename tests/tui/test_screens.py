@@ -327,6 +327,21 @@ async def test_stats_before_any_review_say_what_is_missing(maker: Maker) -> None
         assert "No reviews yet" in body  # the calendar
         # True retention counts only cards in review: the message says so, not "no reviews".
         assert "No card in review has been answered yet" in body
+        assert "No card is in review yet" in body  # the intervals
+
+
+@drive
+async def test_stats_after_a_first_answer_say_no_card_is_in_review_yet(maker: Maker) -> None:
+    """A first day's answers put cards in learning: the calendar has them, and the interval
+    distribution (of cards in review) says why it is empty, not that there are no reviews."""
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "r", "space", "3", "escape", "escape", "s")
+        assert isinstance(app.screen, StatsScreen)
+        body = text_of(app.screen, "#stats-body")
+        assert "No reviews yet" not in body
+        assert "No card is in review yet: the distribution counts only those" in body
 
 
 @drive

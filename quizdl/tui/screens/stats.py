@@ -116,7 +116,7 @@ class StatsScreen(QuizdlScreen):
                 )
             )
         else:
-            parts.append(Content.styled(t("stats.no_data"), "$text-muted"))
+            parts.append(Content.styled(t("stats.no_intervals"), "$text-muted"))
         parts += [Content(""), Content.styled(t("stats.mastery"), "bold")]
         parts.append(
             bars(
