@@ -306,6 +306,9 @@ STRINGS: dict[str, Words] = {
     "settings.reviews_per_day": _t("Reviews per day", "每日复习上限"),
     "settings.retention": _t("Desired retention (0.70–0.99)", "目标记忆保持率（0.70–0.99）"),
     "settings.rollover": _t("The day starts at (hour, 0–23)", "每天开始于（小时，0–23）"),
+    "settings.bury": _t("Cards of one note section", "同一笔记小节的卡片"),
+    "settings.bury_on": _t("one a day (bury siblings)", "每天一张（埋藏同节卡片）"),
+    "settings.bury_off": _t("all that are due", "到期的都出现"),
     "settings.saved": _t("Settings saved.", "设置已保存。"),
     "settings.not_number": _t(
         "{field}: write a number, not {value!r}", "{field}：请输入数字，而不是 {value!r}"

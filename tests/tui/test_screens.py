@@ -266,6 +266,26 @@ async def test_settings_are_saved_and_the_language_changes(maker: Maker) -> None
 
 
 @drive
+async def test_sibling_burying_is_a_setting_of_the_app(maker: Maker) -> None:
+    """The queue shows one card of a note section a day unless asked: the app asks here (it
+    could only be asked with `quizdl review --no-bury`)."""
+    from textual.widgets import Select
+
+    app = maker.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await screen_after(pilot, "c", SettingsScreen)
+        bury = screen.query_one("#bury", Select)
+        assert bury.value == "on"
+        bury.value = "off"
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.study.settings.bury_siblings is False  # the running study uses it
+        screen = await screen_after(pilot, "c", SettingsScreen)
+        assert screen.query_one("#bury", Select).value == "off"
+    assert maker.open().study.settings.bury_siblings is False
+
+
+@drive
 async def test_leaving_settings_with_changes_not_saved_asks_for_a_second_esc(
     maker: Maker,
 ) -> None:

@@ -1,5 +1,5 @@
-"""Settings: language and theme (kept in config.toml), daily limits, desired retention
-and the hour the day starts (kept in the learner's profile)."""
+"""Settings: language and theme (kept in config.toml), daily limits, desired retention,
+the hour the day starts and sibling burying (kept in the learner's profile)."""
 
 from __future__ import annotations
 
@@ -65,6 +65,13 @@ class SettingsScreen(QuizdlScreen):
                         id=input_id,
                         type="integer" if kind is int else "number",
                     )
+                yield Label(self.t("settings.bury"))
+                yield Select(
+                    [(self.t("settings.bury_on"), "on"), (self.t("settings.bury_off"), "off")],
+                    value="on" if current.bury_siblings else "off",
+                    allow_blank=False,
+                    id="bury",
+                )
             yield Button(self.t("settings.save"), id="save", variant="primary")
             yield Static(id="settings-message")
             where = str(app.config_path) if app.config_path else "config.toml"
@@ -77,7 +84,9 @@ class SettingsScreen(QuizdlScreen):
 
     def _values(self) -> tuple[object, ...]:
         """What the screen's fields hold now."""
-        selects = (self.query_one(f"#{name}", Select).value for name in ("language", "theme"))
+        selects = (
+            self.query_one(f"#{name}", Select).value for name in ("language", "theme", "bury")
+        )
         numbers = (self.query_one(f"#{input_id}", Input).value for input_id, *_ in NUMBERS)
         return (*selects, *numbers)
 
@@ -109,6 +118,7 @@ class SettingsScreen(QuizdlScreen):
                 error = self.t("settings.not_number", field=self.t(words), value=text)
                 message.update(Content.styled(error, "$error"))
                 return
+        changes["bury_siblings"] = self.query_one("#bury", Select).value != "off"
         try:
             settings = changed_settings(self.study.settings, **changes)
         except BadSetting as exc:
