@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from quizdl.engine.answers import check
+from quizdl.engine.answers.listed import check_listed_number
 from quizdl.engine.fmt import right_answer
 from quizdl.kb.schema import ChoiceCard, OrderingCard, TypedCard
 from quizdl.kb.text import Lang
@@ -143,12 +144,24 @@ def _typed(card: TypedCard, raw: str, lang: Lang) -> AnswerResult:
         return _unreadable(lang, "the answer is empty", "答案为空")
     accepted = [normalise(a, card.case_sensitive) for a in card.accept]
     correct = given in accepted
+    shown = given
     diagnosis = None
-    if not correct and any(_one_edit_apart(given, a) for a in accepted):
+    number = check_listed_number(raw, card.accept)  # 512 ^ 2 or 0.50 for a listed 512^2, 0.5
+    if number is not None:
+        correct = correct or number.correct
+        shown = number.echo
+        if number.figures_wanted is not None and not correct:
+            wanted = number.figures_wanted
+            diagnosis = {
+                "en": f"Close: right to the figures given; give at least {wanted} significant "
+                "figures.",
+                "zh": f"很接近：给出的位数是对的；请至少保留 {wanted} 位有效数字。",
+            }[lang]
+    elif not correct and any(_one_edit_apart(given, a) for a in accepted):
         diagnosis = {"en": "Close: check the spelling.", "zh": "很接近：请检查拼写。"}[lang]
     return AnswerResult(
         correct,
-        given,
+        shown,
         diagnosis,
         card.accept[0],
         [card.explain.render(lang)] if card.explain else [],

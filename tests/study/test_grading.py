@@ -98,8 +98,9 @@ def test_a_question_that_asks_for_3_significant_figures_shows_its_answer_to_3(
     assert asked >= 100 and longer == []
 
 
-def plain_item(kb: KnowledgeBase, kind: str) -> Item:
-    card_id = next(c for c, card in kb.cards.items() if card.kind == kind)
+def plain_item(kb: KnowledgeBase, kind: str, card_id: str | None = None) -> Item:
+    card_id = card_id or next(c for c, card in kb.cards.items() if card.kind == kind)
+    assert kb.cards[card_id].kind == kind
     entry = Entry(card_id, card_id.split("/")[0], kb.cards[card_id].source.section, 0, None)
     return make_item(entry, kb, random.Random(0))
 
@@ -126,3 +127,34 @@ def test_an_answer_that_cannot_be_read_is_explained_in_the_sessions_language(
     assert said["en"].correct is None and said["zh"].correct is None
     assert english in said["en"].reason
     assert chinese in said["zh"].reason
+
+
+@pytest.mark.parametrize(
+    ("card_id", "raw", "correct", "interpreted"),
+    [
+        ("bilinear-cnn/feature-size", "512 ^ 2", True, "512^2 = 262,144"),
+        ("bilinear-cnn/feature-size", "262 144", True, "262,144"),
+        ("bilinear-cnn/feature-size", "2.62e5", False, "262,000"),
+        ("vaegan/kl-value", "0.50", True, "0.5"),
+        ("gan/min-value", "-1.3863", True, "−1.3863"),
+        ("gan/min-value", "-1.39", False, "−1.39"),
+        ("meta-learning/support-size", "five", True, "five"),  # a word the card lists
+    ],
+)
+def test_a_typed_card_takes_its_number_written_otherwise(
+    shipped: KnowledgeBase, card_id: str, raw: str, correct: bool, interpreted: str
+) -> None:
+    """The card lists forms of its answer (262144, 262,144, 512^2, ...); the text match
+    alone turned down the same number written otherwise (before: all False)."""
+    item = plain_item(shipped, "typed", card_id)
+    result = grade(item, raw, "en")
+    assert (result.correct, result.interpreted) == (correct, interpreted)
+    assert result.suggested_rating == (3 if correct else 1)
+
+
+def test_a_rounding_short_of_the_cards_figures_is_close_in_both_languages(
+    shipped: KnowledgeBase,
+) -> None:
+    item = plain_item(shipped, "typed", "gan/min-value")
+    assert "give at least 4 significant figures" in (grade(item, "-1.39", "en").diagnosis or "")
+    assert "至少保留 4 位有效数字" in (grade(item, "-1.39", "zh").diagnosis or "")
