@@ -102,11 +102,39 @@ def test_text_without_ideographs_wraps_exactly_as_textual_wraps_it() -> None:
     draw = random.Random(7)
     for _ in range(3000):
         text = " ".join(draw.choice(words) for _ in range(draw.randint(0, 24)))
+        # (a line that starts with spaces hangs: test_indented_lines_hang)
+        text = "\n".join(line.lstrip(" \t") for line in text.split("\n"))
         width = draw.randint(1, 40)
         assert shown(break_lines(Content(text), width), width) == shown(Content(text), width), (
             text,
             width,
         )
+
+
+@pytest.mark.parametrize(
+    ("head", "indent"),
+    [("  ", 2), ("  3. ", 5), (" 2  ○ ", 6), (" 1  ✓ ", 6), ("a) ", 3), ("→ ", 2), ("12. ", 4)],
+)
+def test_indented_lines_hang(head: str, indent: int) -> None:
+    """A step, an option or an indented line goes on under its own text: its continuation
+    lines are indented as far as its text starts, and the text is broken as Textual breaks
+    it at the width left."""
+    draw = random.Random(11)
+    words = ["a", "bb", "ccc", "dddd", "eeeee", "σ′(x)", "(a)", "1.5e-3,", "f" * 9]
+    for _ in range(300):
+        rest = " ".join(draw.choice(words) for _ in range(draw.randint(1, 30)))
+        width = draw.randint(2 * indent, 50)
+        lines = shown(break_lines(Content(head + rest), width), width)
+        assert lines[0].startswith(head)
+        assert all(line.startswith(" " * indent) for line in lines[1:]), lines
+        body = [lines[0][indent:]] + [line[indent:] for line in lines[1:]]
+        assert body == shown(Content(rest), width - indent), (head + rest, width)
+
+
+def test_a_line_hangs_only_where_the_width_allows() -> None:
+    text = "  3. " + "word " * 10
+    assert shown(break_lines(Content(text), 9), 9)[1] == "word word"  # 5 > 9 // 2: no hang
+    assert shown(break_lines(Content(text), 12), 12)[1] == "     word"
 
 
 def test_a_word_wider_than_the_line_is_folded_as_textual_folds_it() -> None:
@@ -159,5 +187,7 @@ async def test_the_widget_draws_prose_and_copies_the_lines_shown() -> None:
 def test_text_without_ideographs_is_left_to_textual() -> None:
     content = Content("Vanishing gradients: each factor (weight × σ′) is below 1.")
     assert Prose(content).lines_at(20) is content
+    steps = Content("Solution:\n  1. each factor (weight × σ′) is below 1")
+    assert Prose(steps).lines_at(20).plain.splitlines()[2].startswith("     ")  # hangs
     chinese = Content("梯度消失：每个因子都小于 1。")
     assert Prose(chinese).lines_at(10).plain != chinese.plain

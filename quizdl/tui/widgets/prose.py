@@ -6,6 +6,10 @@ breaks between any two ideographs as well, keeps closing punctuation (，。）�
 start of a line and opening punctuation (（「“) off its end, and wraps text without
 ideographs exactly as Textual does (a word and the spaces after it must fit; a word wider
 than the line is folded).
+
+A line that starts with spaces or a list mark (a step "  2. ", an option " 3  ○ ", "a) ",
+"→ ") hangs: its continuation lines start under its text, not at the margin, so a wrapped
+step or option reads as one item.
 """
 
 from __future__ import annotations
@@ -45,7 +49,12 @@ UNIT = re.compile(
 punctuation before it, the closing punctuation after it and the spaces around it (as Rich's
 words, which Textual's Content wraps by, carry theirs)."""
 ANY_IDEOGRAPH = re.compile(rf"[{IDEOGRAPHS}{_open}{_close}]")
-"""Text without any of these is left to Textual's own wrapping: it would break it alike."""
+"""Text without any of these (and without hanging lines) is left to Textual's own wrapping:
+it would break it alike."""
+HANGING = re.compile(r" *(?:(?:\d{1,3}[.)]|[a-zA-Z]\)|\d{1,3} +[○●✓✗ ]|[→•–-]) +)?")
+"""What a line's continuation lines are indented by: its leading spaces and list mark."""
+HANGS = re.compile(r"^(?: +\S|(?:\d{1,3}[.)]|[a-zA-Z]\)|[→•–-]) +\S)", re.MULTILINE)
+"""Some line of the text hangs."""
 
 
 def break_offsets(text: str, width: int) -> list[int]:
@@ -82,9 +91,19 @@ def break_lines(content: Content, width: int) -> Content:
     lines: list[Content] = []
     for line in content.split("\n", allow_blank=True):
         line = line.expand_tabs(TAB_SIZE)
-        pieces = line.divide(break_offsets(line.plain, width))
-        lines.extend(piece.rstrip() for piece in pieces[:-1])
-        lines.append(pieces[-1])
+        if cell_len(line.plain) <= width:  # the usual case: nothing to break
+            lines.append(line)
+            continue
+        mark = HANGING.match(line.plain)
+        hang = mark.end() if mark else 0
+        indent = cell_len(line.plain[:hang])
+        if not 0 < indent <= width // 2 or hang == len(line.plain):
+            hang = indent = 0
+        head, rest = line[:hang], line[hang:]
+        pieces = rest.divide(break_offsets(rest.plain, width - indent))
+        pieces = [piece.rstrip() for piece in pieces[:-1]] + [pieces[-1]]
+        lines.append(head + pieces[0])
+        lines.extend(Content(" " * indent) + piece for piece in pieces[1:])
     return Content("\n").join(lines)
 
 
@@ -96,13 +115,14 @@ class Prose(Visual):
         self.shown = content
         """The text as last broken into lines (what a selection on screen refers to)."""
         self._width = -1
-        self._no_ideographs = ANY_IDEOGRAPH.search(content.plain) is None
+        plain = content.plain
+        self._as_textual = ANY_IDEOGRAPH.search(plain) is None and HANGS.search(plain) is None
 
     def __str__(self) -> str:
         return self.content.plain
 
     def lines_at(self, width: int) -> Content:
-        if self._no_ideographs:
+        if self._as_textual:
             return self.content
         if width != self._width:
             self.shown = break_lines(self.content, width)
