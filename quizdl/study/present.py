@@ -15,7 +15,10 @@ from quizdl.study.items import Item
 SEED_BOUND = 2**31  # seeds are stored in a 32-bit integer column
 
 
-def make_item(entry: Entry, kb: KnowledgeBase, rng: random.Random) -> Item:
+def make_item(entry: Entry, kb: KnowledgeBase, rng: random.Random, *, shuffle: bool = True) -> Item:
+    """The card of `entry` as it is shown: options and ordering items shuffled with `rng`
+    (unless `shuffle` is False: as written, for a card looked at rather than answered), a
+    generated card's question drawn with it."""
     card = kb.cards[entry.card_id]
     item = Item(
         card_id=entry.card_id,
@@ -30,12 +33,12 @@ def make_item(entry: Entry, kb: KnowledgeBase, rng: random.Random) -> Item:
     )
     if isinstance(card, ChoiceCard):
         keys = list(card.options)
-        if card.shuffle:
+        if card.shuffle and shuffle:
             rng.shuffle(keys)
         item.choices = list(zip(string.ascii_lowercase, keys, strict=False))
     elif isinstance(card, OrderingCard):
         order = list(range(len(card.items)))
-        for _ in range(10):  # a shuffle that leaves the right order would give it away
+        for _ in range(10 if shuffle else 0):  # the right order would give it away
             rng.shuffle(order)
             if order != sorted(order):
                 break

@@ -196,8 +196,13 @@ async def test_browse_searches_opens_and_suspends(maker: Maker) -> None:
         search.value = "is:suspended"
         await press(pilot, "enter")
         assert [row.card_id for row in screen.rows] == ["sample-basics/adam-author"]
+        drawn_before = app.study.rng.getstate()
         await press(pilot, "enter")
         assert isinstance(app.screen, CardScreen)
+        # looked at, not answered: the options as written, and the review's draws untouched
+        shown = str(app.screen.query_one(Static).render())
+        assert "a) Plain SGD\n  b) Adam\n  c) Newton's method" in shown
+        assert app.study.rng.getstate() == drawn_before
         await press(pilot, "escape")
         await press(pilot, "space")  # unsuspend it
         assert screen.rows == []
@@ -210,6 +215,13 @@ async def test_browse_searches_opens_and_suspends(maker: Maker) -> None:
             "sample-basics/sigmoid-range",
             "sample-numbers/sigmoid-derivative",
         }
+        table = screen.query_one("#cards", DataTable)
+        at = [row.card_id for row in screen.rows].index("sample-numbers/sigmoid-derivative")
+        table.move_cursor(row=at)
+        table.focus()
+        await press(pilot, "enter")  # a generated card: an example question is drawn
+        assert isinstance(app.screen, CardScreen)
+        assert app.study.rng.getstate() == drawn_before  # from a generator of its own
 
 
 @drive

@@ -3,6 +3,7 @@ suspend or unsuspend."""
 
 from __future__ import annotations
 
+import random
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -202,7 +203,10 @@ class CardScreen(ModalScreen[None]):
         study = self.study
         row = self.row
         entry = Entry(row.card_id, row.topic, "", row.state, row.due)
-        item = make_item(entry, study.kb, study.rng)
+        # As written (options in their order, under their letters), and a generated card's
+        # example drawn from a generator of its own: the study's, which the review draws
+        # from, is left alone.
+        item = make_item(entry, study.kb, random.Random(row.card_id), shuffle=False)
         clock = study.clock
         details = tr(
             lang,
