@@ -73,6 +73,16 @@ def test_check_bad_content_exits_2_with_path_line_col(capsys: pytest.CaptureFixt
     assert "1 problem(s) found" in captured.out
 
 
+def test_check_speaks_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    shipped, _ = load()
+    assert main(["--lang", "zh", "check"]) == 0
+    out = capsys.readouterr().out
+    topics, cards = len(shipped.topics), len(shipped.cards)
+    assert out.startswith(f"通过：{topics} 个主题，{cards} 张卡片（basic ")
+    assert main(["--lang", "zh", "check", str(DATA / "bad" / "choice.yaml")]) == 2
+    assert "发现 1 个问题；有问题的文件未被载入。" in capsys.readouterr().out
+
+
 def test_check_finds_shipped_content_from_any_folder(tmp_path: Path) -> None:
     result = quizdl("check", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
