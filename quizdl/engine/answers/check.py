@@ -49,7 +49,7 @@ def _check_number(draft: Draft, raw: str) -> Outcome:
     answer = _number(draft.answer)
     node = read_number(raw)
     value = number_value(node)
-    echo = num(value, 10) if _is_literal(node) else f"{drawn(show(node))} = {num(value, 10)}"
+    echo = number_echo(node, value)
 
     def close(other: float) -> bool:
         return math.isclose(value, other, rel_tol=draft.rel_tol, abs_tol=draft.abs_tol)
@@ -123,8 +123,10 @@ def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def _is_literal(node: Node) -> bool:
-    return isinstance(node, Num) or (isinstance(node, Neg) and isinstance(node.operand, Num))
+def number_echo(node: Node, value: float) -> str:
+    """How a number answer was read: "0.0039" as typed, or "2^−8 = 0.00390625"."""
+    literal = isinstance(node, Num) or (isinstance(node, Neg) and isinstance(node.operand, Num))
+    return num(value, 10) if literal else f"{drawn(show(node))} = {num(value, 10)}"
 
 
 def _plain(value: float) -> str:

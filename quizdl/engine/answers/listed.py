@@ -21,11 +21,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from quizdl.engine.answers.check import number_echo
 from quizdl.engine.answers.errors import Unreadable
 from quizdl.engine.answers.evaluate import number_value
-from quizdl.engine.answers.nodes import Neg, Node, Num, Percent, drawn, show
+from quizdl.engine.answers.nodes import Neg, Node, Num, Percent
 from quizdl.engine.answers.parse import read_number
-from quizdl.engine.fmt import num
 
 SAME = 1e-9  # relative: the same number written otherwise
 DEFAULT_FIGURES = 3  # asked of a rounded answer when the card lists no plain decimal
@@ -48,7 +48,7 @@ def check_listed_number(raw: str, accepted: Sequence[str]) -> ListedNumber | Non
     if not listed or answer is None:
         return None
     node, value = answer
-    echo = num(value, 10) if _literal(node) else f"{drawn(show(node))} = {num(value, 10)}"
+    echo = number_echo(node, value)
     if any(math.isclose(value, v, rel_tol=SAME, abs_tol=1e-300) for _, v in listed):
         return ListedNumber(True, echo)
     given = _figures(node)
@@ -73,10 +73,6 @@ def _read(text: str) -> tuple[Node, float] | None:
         return node, number_value(node)
     except Unreadable:
         return None
-
-
-def _literal(node: Node) -> bool:
-    return isinstance(node, Num) or (isinstance(node, Neg) and isinstance(node.operand, Num))
 
 
 def _plain(node: Node) -> Num | None:
