@@ -44,6 +44,7 @@ REASONS: list[tuple[str, str, str, str]] = [
     ("number", "0^-1", "0 to a negative power", "0 的负数次幂"),
     ("number", "(-8)^0.5", "(-8)^0.5 is not a real number", "(-8)^0.5 不是实数"),
     ("number", "10^400", "too large to be a number", "数值太大"),
+    ("number", "exp(709)*exp(709)*0", "not a number (an undefined operation", "不是数"),
     ("vector", "", "no numbers found", "没有找到数字"),
     ("vector", "1,,2", "missing number before ',' at position 3", "',' 前面缺少数字"),
     ("expression", "x + 1/0", "division by zero (in 1/0)", "除以零（在 1/0 中）"),
