@@ -104,7 +104,7 @@ def verdict_json(question: Question, raw: str, lang: Lang) -> dict[str, Any]:
     return {
         "given": raw,
         "correct": verdict.correct,
-        "interpreted": verdict.interpreted,
+        "interpreted": verdict.interpreted_in(lang),
         "reason": verdict.reason_in(lang),
         "diagnosis": diagnosis,
         "suggested_rating": verdict.suggested_rating or None,

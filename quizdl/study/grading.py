@@ -57,7 +57,7 @@ def _generated(item: Item, raw: str, lang: Lang, hinted: bool) -> AnswerResult:
         diagnosis = verdict.generic.render(lang)
     return AnswerResult(
         correct=verdict.correct,
-        interpreted=verdict.interpreted,
+        interpreted=verdict.interpreted_in(lang),
         diagnosis=diagnosis,
         expected=expected_text(item, lang),
         solution=[step.render(lang) for step in draft.solution],

@@ -158,3 +158,19 @@ def test_a_rounding_short_of_the_cards_figures_is_close_in_both_languages(
     item = plain_item(shipped, "typed", "gan/min-value")
     assert "give at least 4 significant figures" in (grade(item, "-1.39", "en").diagnosis or "")
     assert "至少保留 4 位有效数字" in (grade(item, "-1.39", "zh").diagnosis or "")
+
+
+def test_an_expression_sympy_could_not_confirm_is_said_in_the_sessions_language(
+    shipped: KnowledgeBase,
+) -> None:
+    """max(x, 0) = (x + |x|)/2 is accepted at the test points, which sympy's canceller does
+    not confirm: the note under the echo is in the session's language only."""
+    item = generated_item(shipped, "deep-learning/gen-sigmoid-derivative-symbolic", 0)
+    assert item.question is not None
+    draft = replace(item.question.draft, answer="max(x, 0)", mistakes=())
+    item.question = replace(item.question, draft=draft)
+    english = grade(item, "(x + abs(x))/2", "en").interpreted
+    chinese = grade(item, "(x + abs(x))/2", "zh").interpreted
+    assert english.endswith("\n(equal at 20 test points; sympy could not confirm it)")
+    assert chinese.endswith("\n（在 20 个测试点上相等，sympy 未能符号验证）")
+    assert "测试点" not in english and "sympy could not" not in chinese

@@ -54,11 +54,7 @@ def check_expression(draft: Draft, raw: str) -> Outcome:
     if agreement.equal:
         if symbolic.equivalent(learner, expected, variables):
             return Outcome(True, echo)
-        note = (
-            f"(equal at {agreement.compared} test points; sympy could not confirm it"
-            f" · 在 {agreement.compared} 个测试点上相等，sympy 未能符号验证)"
-        )
-        return Outcome(True, f"{echo}\n{note}")
+        return Outcome(True, echo, unconfirmed=agreement.compared)
     for mistake in draft.mistakes:
         wrong = trusted(str(mistake.value), variables)
         match = agree(mine, values_at_points(wrong, variables))

@@ -28,6 +28,9 @@ class Verdict:
     """1 Again if wrong, 3 Good if right, 2 Hard if right after a hint, 0 if unreadable."""
     reason_zh: str = ""
     """`reason` in Chinese."""
+    unconfirmed: int = 0
+    """An expression accepted at this many test points that sympy could not confirm equal
+    (0: confirmed, or not an expression); `interpreted_in` says so."""
 
     @classmethod
     def unreadable(cls, error: Unreadable) -> Verdict:
@@ -36,6 +39,19 @@ class Verdict:
     def reason_in(self, lang: Lang) -> str:
         """Why the answer could not be read, in `lang`; empty when it was read."""
         return self.reason_zh if lang == "zh" and self.reason_zh else self.reason
+
+    def interpreted_in(self, lang: Lang) -> str:
+        """How the answer was read, with, in `lang`, the note that sympy could not confirm
+        an expression accepted at the test points."""
+        if not self.unconfirmed:
+            return self.interpreted
+        points = self.unconfirmed
+        note = (
+            f"（在 {points} 个测试点上相等，sympy 未能符号验证）"
+            if lang == "zh"
+            else f"(equal at {points} test points; sympy could not confirm it)"
+        )
+        return f"{self.interpreted}\n{note}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +62,17 @@ class Outcome:
     interpreted: str
     diagnosis: Mistake | None = None
     generic: Text | None = None
+    unconfirmed: int = 0
 
     def verdict(self, *, hinted: bool) -> Verdict:
         rating = (HARD if hinted else GOOD) if self.correct else AGAIN
         diagnosis, generic = (None, None) if self.correct else (self.diagnosis, self.generic)
-        return Verdict(self.correct, self.interpreted, "", diagnosis, generic, rating)
+        return Verdict(
+            self.correct,
+            self.interpreted,
+            "",
+            diagnosis,
+            generic,
+            rating,
+            unconfirmed=self.unconfirmed,
+        )

@@ -44,7 +44,8 @@ SIGMOID_DERIVATIVE = [
 def test_sigmoid_derivative_in_equivalent_forms(typed: str) -> None:
     verdict = check(expression_question("sigma(x)*(1-sigma(x))"), typed)
     assert verdict.correct is True, verdict.interpreted
-    assert "sympy could not confirm" not in verdict.interpreted  # confirmed symbolically
+    assert verdict.unconfirmed == 0  # confirmed symbolically
+    assert "sympy could not confirm" not in verdict.interpreted_in("en")
     assert verdict.suggested_rating == 3
 
 
@@ -79,7 +80,13 @@ def test_accepted_on_numeric_evidence_says_so() -> None:
     """max(x, 0) = (x + |x|)/2 everywhere, but sympy's quick canceller does not see it."""
     verdict = check(expression_question("max(x, 0)"), "(x + abs(x))/2")
     assert verdict.correct is True
-    assert "equal at 20 test points; sympy could not confirm it" in verdict.interpreted
+    assert verdict.unconfirmed == 20
+    echo, note = verdict.interpreted_in("en").rsplit("\n", 1)
+    assert echo == verdict.interpreted  # the drawing alone
+    assert note == "(equal at 20 test points; sympy could not confirm it)"
+    # each language its own note (both used to be shown at once)
+    assert verdict.interpreted_in("zh").endswith("（在 20 个测试点上相等，sympy 未能符号验证）")
+    assert "sympy could not confirm" not in verdict.interpreted_in("zh")
 
 
 @pytest.mark.parametrize("typed", ["sigma(x)*(1+sigma(x))", "x(1-x)", "exp(-x)/(1+exp(-x))", "1"])
