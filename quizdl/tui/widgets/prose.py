@@ -51,9 +51,11 @@ words, which Textual's Content wraps by, carry theirs)."""
 ANY_IDEOGRAPH = re.compile(rf"[{IDEOGRAPHS}{_open}{_close}]")
 """Text without any of these (and without hanging lines) is left to Textual's own wrapping:
 it would break it alike."""
-HANGING = re.compile(r" *(?:(?:\d{1,3}[.)]|[a-zA-Z]\)|\d{1,3} +[○●✓✗ ]|[→•–-]) +)?")
+_MARK = r"\d{1,3}[.)]|[a-zA-Z]\)|\d{1,3} +[○●✓✗ ]|[→•–-]"
+"""A list mark: a step "2.", "3)", "a)", an option "3  ○", an arrow or a bullet."""
+HANGING = re.compile(rf" *(?:(?:{_MARK}) +)?")
 """What a line's continuation lines are indented by: its leading spaces and list mark."""
-HANGS = re.compile(r"^(?: +\S|(?:\d{1,3}[.)]|[a-zA-Z]\)|[→•–-]) +\S)", re.MULTILINE)
+HANGS = re.compile(rf"^(?: +|(?:{_MARK}) +)\S", re.MULTILINE)
 """Some line of the text hangs."""
 
 
